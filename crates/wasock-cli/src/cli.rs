@@ -1,0 +1,295 @@
+//! Command-line parsing and the `run` / `compile` commands.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use wasock::{Config, Engine, EngineOptions, Entrypoint, Policy};
+
+const ABOUT: &str =
+    "Run WebAssembly programs with real Berkeley sockets under capability control.\n\
+Binary-compatible with WAMR's socket extension; accepts iwasm's options.";
+
+const AFTER_HELP: &str = "\
+Network capabilities (deny by default):
+  --addr-pool=ENTRY[,ENTRY...]   addresses the guest may bind, connect and send to.
+      ENTRY is ADDRESS/MASK (CIDR, IPv4 or IPv6), a bare ADDRESS (= /32 or /128),
+      optionally with a port or port range: 127.0.0.1/32:8000-8100, [::1]/128:443.
+      0.0.0.0/0 or ::/0 grants every address of that family.
+  --allow-resolve=PATTERN[,...]  names getaddrinfo may resolve: an exact name,
+      *.suffix (any name below suffix), or * (everything). IP literals need no grant.
+
+Examples:
+  wasock --addr-pool=127.0.0.1/32 server.wasm 8080
+  wasock --dir=. --env=HOME=/ app.wasm arg1
+  wasock compile app.wasm -o app.cwasm && wasock app.cwasm";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "wasock",
+    version,
+    about = ABOUT,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a module (the same as the top-level form, in wasmtime's style).
+    Run(RunArgs),
+    /// Compile a module ahead of time to a .cwasm that `wasock` runs directly.
+    Compile(CompileArgs),
+}
+
+#[derive(Args, Debug)]
+struct CompileArgs {
+    /// The module to compile (.wasm or .wat).
+    module: PathBuf,
+    /// Output path (default: the module path with a .cwasm extension).
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Preopen host directory PATH under the same name.
+    #[arg(long = "dir", value_name = "PATH")]
+    dirs: Vec<PathBuf>,
+    /// Preopen HOST under the guest name GUEST.
+    #[arg(long = "map-dir", value_name = "GUEST::HOST")]
+    map_dirs: Vec<String>,
+    /// Set an environment variable for the guest (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    envs: Vec<String>,
+    /// Addresses the guest may use (see below); repeatable, entries accumulate.
+    #[arg(long = "addr-pool", value_name = "ENTRIES")]
+    addr_pool: Vec<String>,
+    /// Names the guest may resolve (see below); repeatable.
+    #[arg(long = "allow-resolve", value_name = "PATTERNS")]
+    allow_resolve: Vec<String>,
+    /// Log every socket operation and its result to stderr.
+    #[arg(long = "trace-net")]
+    trace_net: bool,
+    /// Call this exported function with the remaining arguments instead of _start.
+    #[arg(short = 'f', long = "function", value_name = "NAME")]
+    function: Option<String>,
+    /// Maximum wasm stack in bytes (wasock uses at least 512 KiB).
+    #[arg(long = "stack-size", value_name = "BYTES")]
+    stack_size: Option<usize>,
+    /// Accepted for iwasm compatibility: wasi-libc's malloc manages the heap inside linear memory.
+    #[arg(long = "heap-size", value_name = "BYTES")]
+    heap_size: Option<u64>,
+    /// Maximum number of live wasi-threads.
+    #[arg(long = "max-threads", value_name = "N")]
+    max_threads: Option<u32>,
+    /// Log level 0-5 (iwasm's -v=N); 0 silences wasock's warnings.
+    #[arg(short = 'v', value_name = "LEVEL", value_parser = clap::value_parser!(u8).range(0..=5))]
+    verbose: Option<u8>,
+    /// Accepted for iwasm compatibility; wasock always compiles with Cranelift.
+    #[arg(long = "interp")]
+    interp: bool,
+    /// Accepted for iwasm compatibility; wasock always compiles with Cranelift.
+    #[arg(long = "fast-jit")]
+    fast_jit: bool,
+    /// Accepted for iwasm compatibility; wasock always compiles with Cranelift.
+    #[arg(long = "llvm-jit")]
+    llvm_jit: bool,
+    /// Accepted for iwasm compatibility; wasock always compiles with Cranelift.
+    #[arg(long = "multi-tier-jit")]
+    multi_tier_jit: bool,
+    /// Not supported: wasock does not load native plugins into the sandbox.
+    #[arg(long = "native-lib", value_name = "FILE", hide = true)]
+    native_lib: Vec<String>,
+    /// The module (.wasm, .wat or .cwasm) followed by the guest's arguments.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        value_name = "MODULE [ARGS]..."
+    )]
+    module_and_args: Vec<String>,
+}
+
+/// A usage error (bad flag or value): exit status 2.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// Exit status for an error: 2 for usage, 1 otherwise (a trap is handled before this).
+pub fn exit_code_for(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<Usage>().is_some() {
+        2
+    } else {
+        1
+    }
+}
+
+fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Usage(msg.into()))
+}
+
+/// Entry point: returns the process exit status.
+pub fn main() -> Result<u8> {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                e.print()?;
+                return Ok(0);
+            }
+            return Err(usage(clap_one_line(&e)));
+        }
+    };
+    match cli.command {
+        Some(Command::Compile(c)) => compile(c),
+        Some(Command::Run(r)) => run(r),
+        None => run(cli.run),
+    }
+}
+
+/// clap's errors span several lines; keep the first and point at --help.
+fn clap_one_line(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    format!("{first} (see wasock --help)")
+}
+
+fn compile(c: CompileArgs) -> Result<u8> {
+    let engine = Engine::new(&EngineOptions::default())?;
+    let bytes =
+        std::fs::read(&c.module).with_context(|| format!("cannot read {}", c.module.display()))?;
+    let out = c.output.unwrap_or_else(|| c.module.with_extension("cwasm"));
+    let compiled = engine
+        .precompile(&bytes)
+        .with_context(|| format!("cannot compile {}", c.module.display()))?;
+    std::fs::write(&out, compiled).with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(0)
+}
+
+fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
+    let mut config = Config::new();
+    // WASI argv[0] is the module path as typed (iwasm does the same).
+    config.arg(module).args(args.iter().cloned());
+    for kv in &r.envs {
+        match kv.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                config.env(k, v);
+            }
+            _ => {
+                return Err(usage(format!(
+                    "invalid --env value `{kv}`: expected KEY=VALUE with a non-empty KEY"
+                )))
+            }
+        }
+    }
+    for d in &r.dirs {
+        let guest = d.to_string_lossy().into_owned();
+        config.preopen_dir(d.clone(), guest);
+    }
+    for m in &r.map_dirs {
+        match m.split_once("::") {
+            Some((g, h)) if !g.is_empty() && !h.is_empty() => {
+                config.preopen_dir(h, g);
+            }
+            _ => {
+                return Err(usage(format!(
+                    "invalid --map-dir value `{m}`: expected GUEST::HOST"
+                )))
+            }
+        }
+    }
+    config.policy(build_policy(r)?).trace_net(r.trace_net);
+    if let Some(n) = r.max_threads {
+        config.max_threads(n);
+    }
+    Ok(config)
+}
+
+fn build_policy(r: &RunArgs) -> Result<Policy> {
+    let mut policy = Policy::default();
+    for v in &r.addr_pool {
+        let warnings = policy
+            .addr_pool
+            .add_flag(v)
+            .map_err(|e| usage(format!("--addr-pool={v}: {e}")))?;
+        if r.verbose != Some(0) {
+            for w in warnings {
+                eprintln!("wasock: warning: {w}");
+            }
+        }
+    }
+    for v in &r.allow_resolve {
+        policy
+            .resolve
+            .add_flag(v)
+            .map_err(|e| usage(format!("--allow-resolve={v}: {e}")))?;
+    }
+    Ok(policy)
+}
+
+fn run(r: RunArgs) -> Result<u8> {
+    if !r.native_lib.is_empty() {
+        bail!(usage(
+            "--native-lib is not supported: wasock does not load native code into the sandbox"
+        ));
+    }
+    let _ = (
+        r.heap_size,
+        r.interp,
+        r.fast_jit,
+        r.llvm_jit,
+        r.multi_tier_jit,
+    );
+    let (module, args) = r
+        .module_and_args
+        .split_first()
+        .ok_or_else(|| usage("no module given (see wasock --help)"))?;
+    let config = build_config(&r, module, args)?;
+    let engine = Engine::new(&EngineOptions {
+        max_wasm_stack: r.stack_size,
+    })?;
+    let loaded = engine.load_file(module.as_ref())?;
+    let entry = match &r.function {
+        Some(f) => Entrypoint::Function(f.clone(), args.to_vec()),
+        None => Entrypoint::Start,
+    };
+    match wasock::run(&engine, &loaded, config, entry) {
+        Ok(outcome) => {
+            if !outcome.results.is_empty() {
+                println!("{}", outcome.results.join(","));
+            }
+            // The guest's proc_exit status, truncated to 8 bits as a process status is.
+            Ok(outcome.exit_code as u8)
+        }
+        Err(wasock::Error::Trap { message, backtrace }) => {
+            eprintln!("wasock: trap: {message}");
+            if !backtrace.is_empty() {
+                eprint!("{backtrace}");
+                if !backtrace.ends_with('\n') {
+                    eprintln!();
+                }
+            }
+            // As wasmtime: 128 + SIGABRT.
+            Ok(134)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

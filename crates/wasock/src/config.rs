@@ -1,0 +1,103 @@
+//! What one instance may see and do: arguments, environment, preopens, stdio, network policy.
+
+use crate::policy::Policy;
+use crate::wasi::StdioSource;
+use std::path::PathBuf;
+
+/// A directory granted to the guest.
+#[derive(Debug, Clone)]
+pub struct Preopen {
+    /// The name the guest sees (`fd_prestat_dir_name`).
+    pub guest: String,
+    /// The host directory.
+    pub host: PathBuf,
+}
+
+/// The configuration of one instance (and all of its threads).
+#[derive(Debug, Default)]
+pub struct Config {
+    pub(crate) args: Vec<String>,
+    pub(crate) env: Vec<(String, String)>,
+    pub(crate) preopens: Vec<Preopen>,
+    pub(crate) policy: Policy,
+    pub(crate) stdio: [StdioSource; 3],
+    pub(crate) trace_net: bool,
+    pub(crate) max_fds: Option<usize>,
+    pub(crate) max_threads: Option<u32>,
+}
+
+impl Config {
+    /// An empty configuration: no args, no env, no files, no network (deny by default).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends one `argv` entry (the first is the program name).
+    pub fn arg(&mut self, arg: impl Into<String>) -> &mut Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends several `argv` entries.
+    pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, args: I) -> &mut Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds an environment variable.
+    pub fn env(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Grants the host directory `host` to the guest under the name `guest`.
+    pub fn preopen_dir(&mut self, host: impl Into<PathBuf>, guest: impl Into<String>) -> &mut Self {
+        self.preopens.push(Preopen {
+            guest: guest.into(),
+            host: host.into(),
+        });
+        self
+    }
+
+    /// Sets the network capability policy.
+    pub fn policy(&mut self, policy: Policy) -> &mut Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Sets where the guest's stdin comes from.
+    pub fn stdin(&mut self, s: StdioSource) -> &mut Self {
+        self.stdio[0] = s;
+        self
+    }
+
+    /// Sets where the guest's stdout goes.
+    pub fn stdout(&mut self, s: StdioSource) -> &mut Self {
+        self.stdio[1] = s;
+        self
+    }
+
+    /// Sets where the guest's stderr goes.
+    pub fn stderr(&mut self, s: StdioSource) -> &mut Self {
+        self.stdio[2] = s;
+        self
+    }
+
+    /// Logs every socket operation and its result to stderr (`--trace-net`).
+    pub fn trace_net(&mut self, on: bool) -> &mut Self {
+        self.trace_net = on;
+        self
+    }
+
+    /// Caps the number of open fds (default 16384); more gives the guest `EMFILE`.
+    pub fn max_fds(&mut self, n: usize) -> &mut Self {
+        self.max_fds = Some(n);
+        self
+    }
+
+    /// Caps the number of live wasi-threads (iwasm's `--max-threads`).
+    pub fn max_threads(&mut self, n: u32) -> &mut Self {
+        self.max_threads = Some(n);
+        self
+    }
+}

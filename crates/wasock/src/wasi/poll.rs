@@ -1,0 +1,186 @@
+//! `poll_oneoff`: clocks (relative and absolute) and fd readiness, waiting in the kernel's
+//! `poll(2)` rather than spinning.
+
+use super::{host_fn, WasiCtx};
+use crate::abi::types::{
+    eventtype, rights, Event, Subscription, EVENT_FD_READWRITE_HANGUP, EVENT_SIZE,
+    SUBSCRIPTION_CLOCK_ABSTIME, SUBSCRIPTION_SIZE,
+};
+use crate::abi::{Errno, GuestMemory, WasiResult};
+use crate::fd::{Descriptor, Entry, Fd};
+use rustix::event::{PollFd, PollFlags};
+use rustix::time::Timespec;
+use std::sync::Arc;
+use wasmtime::Linker;
+
+pub(crate) fn add_to_linker(linker: &mut Linker<super::Host>) -> wasmtime::Result<()> {
+    host_fn!(linker, "poll_oneoff", poll_oneoff, subs: u32, events: u32, nsubs: u32, nevents: u32);
+    Ok(())
+}
+
+/// An fd subscription that must go through the kernel.
+struct Waiter {
+    userdata: u64,
+    kind: u8,
+    entry: Arc<Entry>,
+}
+
+/// `poll_oneoff(in, out, nsubscriptions) -> nevents`.
+pub fn poll_oneoff(
+    cx: &WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    subs: u32,
+    events: u32,
+    nsubs: u32,
+    nevents: u32,
+) -> WasiResult<()> {
+    if nsubs == 0 {
+        return Err(Errno::Inval);
+    }
+    let raw = mem.slice(
+        subs,
+        nsubs.checked_mul(SUBSCRIPTION_SIZE).ok_or(Errno::Fault)?,
+    )?;
+    // Validate the output array up front so a bad pointer fails before we block.
+    mem.slice(events, nsubs * EVENT_SIZE)?;
+
+    let mut ready: Vec<Event> = Vec::new();
+    let mut waiters: Vec<Waiter> = Vec::new();
+    let mut clocks: Vec<(u64, u64)> = Vec::new(); // (userdata, deadline on the monotonic clock)
+    let start = super::clock::now(crate::abi::types::clockid::MONOTONIC)?;
+
+    for chunk in raw.chunks_exact(SUBSCRIPTION_SIZE as usize) {
+        let bytes: &[u8; 48] = chunk.try_into().map_err(|_| Errno::Fault)?;
+        match Subscription::decode(bytes).ok_or(Errno::Inval)? {
+            Subscription::Clock {
+                userdata,
+                id,
+                timeout,
+                flags,
+                ..
+            } => {
+                let deadline = match super::clock::now(id) {
+                    Err(e) => {
+                        ready.push(event(userdata, eventtype::CLOCK, e));
+                        continue;
+                    }
+                    Ok(now) if flags & SUBSCRIPTION_CLOCK_ABSTIME != 0 => {
+                        start.saturating_add(timeout.saturating_sub(now))
+                    }
+                    Ok(_) => start.saturating_add(timeout),
+                };
+                clocks.push((userdata, deadline));
+            }
+            Subscription::FdRead { userdata, fd } | Subscription::FdWrite { userdata, fd } => {
+                let kind = bytes[8];
+                match cx
+                    .fds
+                    .get(Fd(fd))
+                    .and_then(|e| e.require(rights::POLL_FD_READWRITE).map(|()| e))
+                {
+                    Err(e) => ready.push(event(userdata, kind, e)),
+                    // Files and directories never block (POSIX poll says they are always ready).
+                    Ok(entry) if matches!(entry.desc, Descriptor::File(_) | Descriptor::Dir(_)) => {
+                        let mut ev = event(userdata, kind, Errno::Success);
+                        ev.nbytes = file_remaining(&entry);
+                        ready.push(ev);
+                    }
+                    Ok(entry) => waiters.push(Waiter {
+                        userdata,
+                        kind,
+                        entry,
+                    }),
+                }
+            }
+        }
+    }
+
+    let deadline = clocks.iter().map(|&(_, d)| d).min();
+    loop {
+        let timeout = if !ready.is_empty() {
+            Some(0)
+        } else {
+            deadline.map(|d| {
+                d.saturating_sub(
+                    super::clock::now(crate::abi::types::clockid::MONOTONIC).unwrap_or(d),
+                )
+            })
+        };
+        let ts = timeout.map(|ns| Timespec {
+            tv_sec: (ns / 1_000_000_000) as i64,
+            tv_nsec: (ns % 1_000_000_000) as _,
+        });
+        let mut pfds: Vec<PollFd<'_>> = waiters
+            .iter()
+            .map(|w| {
+                let flags = if w.kind == eventtype::FD_READ {
+                    PollFlags::IN
+                } else {
+                    PollFlags::OUT
+                };
+                PollFd::from_borrowed_fd(w.entry.as_fd(), flags)
+            })
+            .collect();
+        match rustix::event::poll(&mut pfds, ts.as_ref()) {
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
+        for (w, p) in waiters.iter().zip(&pfds) {
+            let rev = p.revents();
+            if rev.is_empty() {
+                continue;
+            }
+            let mut ev = event(w.userdata, w.kind, Errno::Success);
+            if rev.contains(PollFlags::NVAL) {
+                ev.error = Errno::Badf as u16;
+            } else if rev.contains(PollFlags::ERR)
+                && !rev.intersects(PollFlags::IN | PollFlags::OUT)
+            {
+                ev.error = Errno::Io as u16;
+            }
+            if rev.contains(PollFlags::HUP) {
+                ev.flags |= EVENT_FD_READWRITE_HANGUP;
+            }
+            if w.kind == eventtype::FD_READ {
+                ev.nbytes = rustix::io::ioctl_fionread(w.entry.as_fd()).unwrap_or(0);
+            }
+            ready.push(ev);
+        }
+        if ready.is_empty() {
+            let now = super::clock::now(crate::abi::types::clockid::MONOTONIC)?;
+            for &(userdata, d) in &clocks {
+                if d <= now {
+                    ready.push(event(userdata, eventtype::CLOCK, Errno::Success));
+                }
+            }
+        }
+        if !ready.is_empty() || (waiters.is_empty() && clocks.is_empty()) {
+            break;
+        }
+    }
+
+    for (i, ev) in ready.iter().enumerate() {
+        mem.write(events + i as u32 * EVENT_SIZE, &ev.encode())?;
+    }
+    mem.write_u32(nevents, ready.len() as u32)
+}
+
+fn event(userdata: u64, kind: u8, err: Errno) -> Event {
+    Event {
+        userdata,
+        error: err as u16,
+        kind,
+        nbytes: 0,
+        flags: 0,
+    }
+}
+
+/// Bytes between a file's offset and its end (what `FIONREAD` would say).
+fn file_remaining(e: &Entry) -> u64 {
+    let size = rustix::fs::fstat(e.as_fd())
+        .map(|s| s.st_size as u64)
+        .unwrap_or(0);
+    let pos = rustix::fs::seek(e.as_fd(), rustix::fs::SeekFrom::Current(0)).unwrap_or(0);
+    size.saturating_sub(pos)
+}

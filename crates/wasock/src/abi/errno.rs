@@ -4,7 +4,7 @@ use std::fmt;
 use std::io;
 
 macro_rules! errnos {
-    ($($name:ident = $val:literal, $text:literal;)*) => {
+    ($($name:ident = $val:literal, $upper:literal, $text:literal;)*) => {
         /// A WASI preview1 errno (`u16` on the wire; the value every import returns).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[repr(u16)]
@@ -13,7 +13,7 @@ macro_rules! errnos {
         impl Errno {
             /// The errno's name as wasi-libc spells it (`EBADF`, …).
             pub fn name(self) -> &'static str {
-                match self { $(Errno::$name => concat!("E", stringify!($name)),)* }
+                match self { $(Errno::$name => concat!("E", $upper),)* }
             }
 
             /// The errno with this numeric value, if it is one.
@@ -25,83 +25,83 @@ macro_rules! errnos {
 }
 
 errnos! {
-    Success = 0, "No error.";
-    TooBig = 1, "Argument list too long.";
-    Acces = 2, "Permission denied.";
-    AddrInUse = 3, "Address in use.";
-    AddrNotAvail = 4, "Address not available.";
-    AfNoSupport = 5, "Address family not supported.";
-    Again = 6, "Resource unavailable, or operation would block.";
-    Already = 7, "Connection already in progress.";
-    Badf = 8, "Bad file descriptor.";
-    BadMsg = 9, "Bad message.";
-    Busy = 10, "Device or resource busy.";
-    Canceled = 11, "Operation canceled.";
-    Child = 12, "No child processes.";
-    ConnAborted = 13, "Connection aborted.";
-    ConnRefused = 14, "Connection refused.";
-    ConnReset = 15, "Connection reset.";
-    Deadlk = 16, "Resource deadlock would occur.";
-    DestAddrReq = 17, "Destination address required.";
-    Dom = 18, "Mathematics argument out of domain.";
-    Dquot = 19, "Reserved.";
-    Exist = 20, "File exists.";
-    Fault = 21, "Bad address.";
-    Fbig = 22, "File too large.";
-    HostUnreach = 23, "Host is unreachable.";
-    Idrm = 24, "Identifier removed.";
-    Ilseq = 25, "Illegal byte sequence.";
-    InProgress = 26, "Operation in progress.";
-    Intr = 27, "Interrupted function.";
-    Inval = 28, "Invalid argument.";
-    Io = 29, "I/O error.";
-    IsConn = 30, "Socket is connected.";
-    IsDir = 31, "Is a directory.";
-    Loop = 32, "Too many levels of symbolic links.";
-    Mfile = 33, "File descriptor value too large.";
-    Mlink = 34, "Too many links.";
-    MsgSize = 35, "Message too large.";
-    Multihop = 36, "Reserved.";
-    NameTooLong = 37, "Filename too long.";
-    NetDown = 38, "Network is down.";
-    NetReset = 39, "Connection aborted by network.";
-    NetUnreach = 40, "Network unreachable.";
-    Nfile = 41, "Too many files open in system.";
-    NoBufs = 42, "No buffer space available.";
-    NoDev = 43, "No such device.";
-    NoEnt = 44, "No such file or directory.";
-    NoExec = 45, "Executable file format error.";
-    NoLck = 46, "No locks available.";
-    NoLink = 47, "Reserved.";
-    NoMem = 48, "Not enough space.";
-    NoMsg = 49, "No message of the desired type.";
-    NoProtoOpt = 50, "Protocol not available.";
-    NoSpc = 51, "No space left on device.";
-    NoSys = 52, "Function not supported.";
-    NotConn = 53, "The socket is not connected.";
-    NotDir = 54, "Not a directory or a symbolic link to a directory.";
-    NotEmpty = 55, "Directory not empty.";
-    NotRecoverable = 56, "State not recoverable.";
-    NotSock = 57, "Not a socket.";
-    NotSup = 58, "Not supported, or operation not supported on socket.";
-    NoTty = 59, "Inappropriate I/O control operation.";
-    Nxio = 60, "No such device or address.";
-    Overflow = 61, "Value too large to be stored in data type.";
-    OwnerDead = 62, "Previous owner died.";
-    Perm = 63, "Operation not permitted.";
-    Pipe = 64, "Broken pipe.";
-    Proto = 65, "Protocol error.";
-    ProtoNoSupport = 66, "Protocol not supported.";
-    ProtoType = 67, "Protocol wrong type for socket.";
-    Range = 68, "Result too large.";
-    Rofs = 69, "Read-only file system.";
-    Spipe = 70, "Invalid seek.";
-    Srch = 71, "No such process.";
-    Stale = 72, "Reserved.";
-    TimedOut = 73, "Connection timed out.";
-    TxtBsy = 74, "Text file busy.";
-    Xdev = 75, "Cross-device link.";
-    NotCapable = 76, "Extension: Capabilities insufficient.";
+    Success = 0, "SUCCESS", "No error.";
+    TooBig = 1, "2BIG", "Argument list too long.";
+    Acces = 2, "ACCES", "Permission denied.";
+    AddrInUse = 3, "ADDRINUSE", "Address in use.";
+    AddrNotAvail = 4, "ADDRNOTAVAIL", "Address not available.";
+    AfNoSupport = 5, "AFNOSUPPORT", "Address family not supported.";
+    Again = 6, "AGAIN", "Resource unavailable, or operation would block.";
+    Already = 7, "ALREADY", "Connection already in progress.";
+    Badf = 8, "BADF", "Bad file descriptor.";
+    BadMsg = 9, "BADMSG", "Bad message.";
+    Busy = 10, "BUSY", "Device or resource busy.";
+    Canceled = 11, "CANCELED", "Operation canceled.";
+    Child = 12, "CHILD", "No child processes.";
+    ConnAborted = 13, "CONNABORTED", "Connection aborted.";
+    ConnRefused = 14, "CONNREFUSED", "Connection refused.";
+    ConnReset = 15, "CONNRESET", "Connection reset.";
+    Deadlk = 16, "DEADLK", "Resource deadlock would occur.";
+    DestAddrReq = 17, "DESTADDRREQ", "Destination address required.";
+    Dom = 18, "DOM", "Mathematics argument out of domain.";
+    Dquot = 19, "DQUOT", "Reserved.";
+    Exist = 20, "EXIST", "File exists.";
+    Fault = 21, "FAULT", "Bad address.";
+    Fbig = 22, "FBIG", "File too large.";
+    HostUnreach = 23, "HOSTUNREACH", "Host is unreachable.";
+    Idrm = 24, "IDRM", "Identifier removed.";
+    Ilseq = 25, "ILSEQ", "Illegal byte sequence.";
+    InProgress = 26, "INPROGRESS", "Operation in progress.";
+    Intr = 27, "INTR", "Interrupted function.";
+    Inval = 28, "INVAL", "Invalid argument.";
+    Io = 29, "IO", "I/O error.";
+    IsConn = 30, "ISCONN", "Socket is connected.";
+    IsDir = 31, "ISDIR", "Is a directory.";
+    Loop = 32, "LOOP", "Too many levels of symbolic links.";
+    Mfile = 33, "MFILE", "File descriptor value too large.";
+    Mlink = 34, "MLINK", "Too many links.";
+    MsgSize = 35, "MSGSIZE", "Message too large.";
+    Multihop = 36, "MULTIHOP", "Reserved.";
+    NameTooLong = 37, "NAMETOOLONG", "Filename too long.";
+    NetDown = 38, "NETDOWN", "Network is down.";
+    NetReset = 39, "NETRESET", "Connection aborted by network.";
+    NetUnreach = 40, "NETUNREACH", "Network unreachable.";
+    Nfile = 41, "NFILE", "Too many files open in system.";
+    NoBufs = 42, "NOBUFS", "No buffer space available.";
+    NoDev = 43, "NODEV", "No such device.";
+    NoEnt = 44, "NOENT", "No such file or directory.";
+    NoExec = 45, "NOEXEC", "Executable file format error.";
+    NoLck = 46, "NOLCK", "No locks available.";
+    NoLink = 47, "NOLINK", "Reserved.";
+    NoMem = 48, "NOMEM", "Not enough space.";
+    NoMsg = 49, "NOMSG", "No message of the desired type.";
+    NoProtoOpt = 50, "NOPROTOOPT", "Protocol not available.";
+    NoSpc = 51, "NOSPC", "No space left on device.";
+    NoSys = 52, "NOSYS", "Function not supported.";
+    NotConn = 53, "NOTCONN", "The socket is not connected.";
+    NotDir = 54, "NOTDIR", "Not a directory or a symbolic link to a directory.";
+    NotEmpty = 55, "NOTEMPTY", "Directory not empty.";
+    NotRecoverable = 56, "NOTRECOVERABLE", "State not recoverable.";
+    NotSock = 57, "NOTSOCK", "Not a socket.";
+    NotSup = 58, "NOTSUP", "Not supported, or operation not supported on socket.";
+    NoTty = 59, "NOTTY", "Inappropriate I/O control operation.";
+    Nxio = 60, "NXIO", "No such device or address.";
+    Overflow = 61, "OVERFLOW", "Value too large to be stored in data type.";
+    OwnerDead = 62, "OWNERDEAD", "Previous owner died.";
+    Perm = 63, "PERM", "Operation not permitted.";
+    Pipe = 64, "PIPE", "Broken pipe.";
+    Proto = 65, "PROTO", "Protocol error.";
+    ProtoNoSupport = 66, "PROTONOSUPPORT", "Protocol not supported.";
+    ProtoType = 67, "PROTOTYPE", "Protocol wrong type for socket.";
+    Range = 68, "RANGE", "Result too large.";
+    Rofs = 69, "ROFS", "Read-only file system.";
+    Spipe = 70, "SPIPE", "Invalid seek.";
+    Srch = 71, "SRCH", "No such process.";
+    Stale = 72, "STALE", "Reserved.";
+    TimedOut = 73, "TIMEDOUT", "Connection timed out.";
+    TxtBsy = 74, "TXTBSY", "Text file busy.";
+    Xdev = 75, "XDEV", "Cross-device link.";
+    NotCapable = 76, "NOTCAPABLE", "Extension: Capabilities insufficient.";
 }
 
 impl fmt::Display for Errno {

@@ -4,7 +4,7 @@ use crate::abi::types::{filetype, rights};
 use crate::abi::{Errno, WasiResult};
 use crate::net::Socket;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The host object behind a guest fd.
 pub enum Descriptor {
@@ -14,8 +14,8 @@ pub enum Descriptor {
     File(std::fs::File),
     /// A directory; preopens carry their guest name.
     Dir(DirDesc),
-    /// A TCP or UDP socket.
-    Socket(Socket),
+    /// A TCP or UDP socket (shared so a blocked call keeps it alive across `close`).
+    Socket(Arc<Socket>),
 }
 
 /// A directory capability.
@@ -60,9 +60,9 @@ impl Entry {
     }
 
     /// A socket (WAMR's socket rights, spec §2.3).
-    pub fn socket(sock: Socket) -> Entry {
+    pub fn new_socket(sock: Socket) -> Entry {
         Entry::new(
-            Descriptor::Socket(sock),
+            Descriptor::Socket(Arc::new(sock)),
             rights::SOCKET,
             rights::SOCKET_INHERITING,
         )
@@ -111,9 +111,9 @@ impl Entry {
     }
 
     /// The socket, or `ENOTSOCK`.
-    pub fn socket_ref(&self) -> WasiResult<&Socket> {
+    pub fn socket(&self) -> WasiResult<Arc<Socket>> {
         match &self.desc {
-            Descriptor::Socket(s) => Ok(s),
+            Descriptor::Socket(s) => Ok(s.clone()),
             _ => Err(Errno::NotSock),
         }
     }

@@ -90,10 +90,10 @@ pub fn fd_allocate(
 /// `fd_close(fd)`.
 pub fn fd_close(cx: &WasiCtx, _mem: &mut GuestMemory<'_>, fd: u32) -> WasiResult<()> {
     let entry = cx.fds.remove(Fd(fd))?;
-    // A socket another thread is blocked on must not outlive close() silently: shutting it
-    // down wakes that thread (as close does for a native program in practice).
+    // A socket another thread is blocked on would stay open until that call returns;
+    // shutting it down wakes the thread, as closing does for a native program in practice.
     if let Descriptor::Socket(s) = &entry.desc {
-        if Arc::strong_count(&entry) > 1 {
+        if Arc::strong_count(s) > 1 {
             let _ = s.inner.shutdown(std::net::Shutdown::Both);
         }
     }

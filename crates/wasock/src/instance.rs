@@ -69,14 +69,26 @@ pub fn linker(engine: &Engine) -> Result<Linker<Host>> {
     let mut linker = Linker::new(engine.wasmtime());
     crate::wasi::add_to_linker(&mut linker).map_err(|e| Error::Engine(one_line(&e)))?;
     crate::net::add_to_linker(&mut linker).map_err(|e| Error::Engine(one_line(&e)))?;
+    crate::threads::add_to_linker(&mut linker).map_err(|e| Error::Engine(one_line(&e)))?;
     Ok(linker)
 }
 
 /// Instantiates `module` under `config` and runs the entry point to completion.
 pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) -> Result<Outcome> {
+    let max_threads = config
+        .max_threads
+        .unwrap_or(crate::threads::DEFAULT_MAX_THREADS);
     let ctx = build_ctx(config)?;
     let mut linker = linker(engine)?;
-    let mut store = Store::new(engine.wasmtime(), Host { ctx, memory: None });
+    let mut store = Store::new(
+        engine.wasmtime(),
+        Host {
+            ctx: ctx.clone(),
+            memory: None,
+            threads: None,
+        },
+    );
+    let mut shared_memory = None;
 
     // Imported memory (wasi-threads modules import a shared `env.memory`).
     for imp in module.imports() {
@@ -85,6 +97,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
                 let shared = SharedMemory::new(engine.wasmtime(), ty.clone())
                     .map_err(|e| Error::Instantiate(one_line(&e)))?;
                 store.data_mut().memory = Some(Mem::Shared(shared.clone()));
+                shared_memory = Some(shared.clone());
                 wasmtime::Extern::SharedMemory(shared)
             } else {
                 let m = wasmtime::Memory::new(&mut store, ty.clone())
@@ -113,6 +126,17 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
     linker
         .define_unknown_imports_as_traps(module)
         .map_err(|e| Error::Instantiate(one_line(&e)))?;
+    if let Some(memory) = shared_memory {
+        let shared = crate::threads::ThreadShared::new(
+            engine.wasmtime().clone(),
+            module.clone(),
+            linker.clone(),
+            memory,
+            ctx,
+            max_threads,
+        );
+        store.data_mut().threads = Some(Arc::new(shared));
+    }
 
     let instance = linker
         .instantiate(&mut store, module)
@@ -231,6 +255,23 @@ fn exit_or_trap(e: wasmtime::Error) -> Result<Outcome> {
     Err(classify(e, "trap"))
 }
 
+/// How a wasm call that failed ended: `proc_exit`, or a trap with its backtrace.
+pub(crate) enum ExitCodeOrTrap {
+    /// `proc_exit(code)`.
+    Exit(i32),
+    /// A trap: message and backtrace.
+    Trap(String, String),
+}
+
+/// Classifies a failed call for code that must act on it directly (spawned threads).
+pub(crate) fn format_trap(e: wasmtime::Error) -> ExitCodeOrTrap {
+    match exit_or_trap(e) {
+        Ok(o) => ExitCodeOrTrap::Exit(o.exit_code),
+        Err(Error::Trap { message, backtrace }) => ExitCodeOrTrap::Trap(message, backtrace),
+        Err(other) => ExitCodeOrTrap::Trap(other.to_string(), String::new()),
+    }
+}
+
 /// Splits a wasmtime error into the trap reason and its wasm backtrace.
 fn classify(e: wasmtime::Error, what: &str) -> Error {
     let backtrace = e
@@ -264,9 +305,10 @@ fn format_backtrace(bt: &WasmBacktrace) -> String {
     let mut out = String::new();
     for (i, f) in bt.frames().iter().enumerate() {
         let module = f.module().name().unwrap_or("<module>");
-        let func = f
-            .func_name()
-            .map_or_else(|| format!("<func {}>", f.func_index()), |n| n.to_string());
+        let func = f.func_name().map_or_else(
+            || format!("<func {}>", f.func_index()),
+            |n| format!("{:#}", rustc_demangle::demangle(n)),
+        );
         let offset = f
             .module_offset()
             .map_or_else(|| "?".to_string(), |o| format!("{o:#x}"));

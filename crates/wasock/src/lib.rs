@@ -20,6 +20,7 @@ pub mod fd;
 pub mod instance;
 pub mod net;
 pub mod policy;
+pub mod threads;
 pub mod trace;
 pub mod wasi;
 

@@ -74,4 +74,6 @@ pub struct Host {
     pub ctx: Arc<WasiCtx>,
     /// The memory host calls read and write, once known.
     pub memory: Option<Mem>,
+    /// wasi-threads state, for modules with a shared memory.
+    pub threads: Option<Arc<crate::threads::ThreadShared>>,
 }

@@ -88,6 +88,9 @@ struct RunArgs {
     /// Maximum number of live wasi-threads.
     #[arg(long = "max-threads", value_name = "N")]
     max_threads: Option<u32>,
+    /// Do not use or fill the compiled-module cache (also: WASOCK_NO_CACHE=1).
+    #[arg(long = "no-cache")]
+    no_cache: bool,
     /// Log level 0-5 (iwasm's -v=N); 0 silences wasock's warnings.
     #[arg(short = 'v', value_name = "LEVEL", value_parser = clap::value_parser!(u8).range(0..=5))]
     verbose: Option<u8>,
@@ -263,8 +266,12 @@ fn run(r: RunArgs) -> Result<u8> {
         .split_first()
         .ok_or_else(|| usage("no module given (see wasock --help)"))?;
     let config = build_config(&r, module, args)?;
+    let use_cache = !r.no_cache && std::env::var_os("WASOCK_NO_CACHE").is_none();
     let engine = Engine::new(&EngineOptions {
         max_wasm_stack: r.stack_size,
+        cache_dir: use_cache
+            .then(wasock::cache::ModuleCache::default_dir)
+            .flatten(),
     })?;
     let loaded = engine.load_file(module.as_ref())?;
     let entry = match &r.function {

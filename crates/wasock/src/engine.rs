@@ -1,5 +1,6 @@
 //! The wasmtime engine and module loading: `.wasm`, `.wat` and precompiled `.cwasm`.
 
+use crate::cache::ModuleCache;
 use crate::error::{one_line, Error, Result};
 use std::path::Path;
 use wasmtime::{Module, OptLevel, Precompiled};
@@ -9,12 +10,15 @@ use wasmtime::{Module, OptLevel, Precompiled};
 pub struct EngineOptions {
     /// Maximum native stack for wasm code, bytes (iwasm's `--stack-size` maps here).
     pub max_wasm_stack: Option<usize>,
+    /// Cache compiled modules in this directory (see [`ModuleCache::default_dir`]).
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 /// A configured compiler + runtime; cheap to clone, share one per process.
 #[derive(Clone)]
 pub struct Engine {
     inner: wasmtime::Engine,
+    cache: Option<ModuleCache>,
 }
 
 /// wasmtime's default stack limit; smaller values from iwasm-style flags would only cause
@@ -32,7 +36,8 @@ impl Engine {
             cfg.max_wasm_stack(n.max(MIN_WASM_STACK));
         }
         let inner = wasmtime::Engine::new(&cfg).map_err(|e| Error::Engine(one_line(&e)))?;
-        Ok(Engine { inner })
+        let cache = opts.cache_dir.clone().and_then(ModuleCache::open);
+        Ok(Engine { inner, cache })
     }
 
     /// The wasmtime engine underneath.
@@ -72,7 +77,11 @@ impl Engine {
                         "missing the \\0asm magic header (is this a .wasm file?)".into(),
                     ));
                 }
-                Module::new(&self.inner, bytes).map_err(|e| invalid(one_line(&e)))
+                match &self.cache {
+                    Some(cache) => cache.load_or_compile(&self.inner, bytes),
+                    None => Module::new(&self.inner, bytes),
+                }
+                .map_err(|e| invalid(one_line(&e)))
             }
         }
     }

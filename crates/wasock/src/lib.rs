@@ -13,6 +13,7 @@
 //! ```
 
 pub mod abi;
+pub mod cache;
 pub mod config;
 pub mod engine;
 pub mod error;

@@ -7,6 +7,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::{Arc, Mutex};
 
 /// The host object behind a guest fd.
+#[derive(Debug)]
 pub enum Descriptor {
     /// An inherited stream (stdin, stdout, stderr or a pipe/file given by the embedder).
     Stdio(OwnedFd),
@@ -19,6 +20,7 @@ pub enum Descriptor {
 }
 
 /// A directory capability.
+#[derive(Debug)]
 pub struct DirDesc {
     /// The sandboxed directory handle: no path resolved through it can leave it.
     pub dir: cap_std::fs::Dir,
@@ -27,6 +29,7 @@ pub struct DirDesc {
 }
 
 /// One fd-table entry: the descriptor and its preview1 rights.
+#[derive(Debug)]
 pub struct Entry {
     /// The host object.
     pub desc: Descriptor,

@@ -157,6 +157,7 @@ mod tests {
         let mut b = [0u8; 20];
         b[4..8].copy_from_slice(&[224, 0, 0, 251]);
         assert_eq!(decode_addr_ip(&b), "224.0.0.251".parse::<IpAddr>().unwrap());
+        let mut b = [0u8; 20];
         b[0] = 1;
         b[4..6].copy_from_slice(&[0x02, 0xff]);
         b[18..20].copy_from_slice(&[0xfb, 0]);

@@ -4,6 +4,7 @@ use crate::abi::types::filetype;
 use std::os::fd::{AsFd, BorrowedFd};
 
 /// A TCP or UDP socket owned by the guest.
+#[derive(Debug)]
 pub struct Socket {
     /// The host socket.
     pub inner: socket2::Socket,

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""wasock benchmarks: every load runs the same C source built natively (cc) and as wasm under
+wasock, in the same invocation, several repetitions; prints medians and wasm/native ratios as a
+table and one JSON line.  usage: bench/run.py [--reps N] [--seconds S] [--quick]"""
+import argparse, json, os, resource, statistics, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "target" / "bench"
+GUESTS = ROOT / "bench" / "guests"
+
+
+def sh(*cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def build():
+    OUT.mkdir(parents=True, exist_ok=True)
+    sh("cargo", "build", "--quiet", "--release", "-p", "wasock-cli", "-p", "wasock-loadgen", cwd=ROOT)
+    for name in ("echo_server", "http_server", "hello"):
+        src = GUESTS / f"{name}.c"
+        sh("cc", "-O2", "-o", OUT / name, src)
+        sh(ROOT / "scripts" / "wasi-cc", "-O2", "-I", ROOT / "sdk/c/include", "-o", OUT / f"{name}.wasm",
+           src, ROOT / "sdk/c/src/wasi_socket_ext.c")
+
+
+def server(kind, name, args):
+    """Starts a server; returns (process, port)."""
+    rel = ROOT / "target" / "release"
+    if kind == "native":
+        cmd = [OUT / name, *args]
+    else:
+        cmd = [rel / "wasock", "--addr-pool=127.0.0.1/32", OUT / f"{name}.wasm", *args]
+    p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = p.stdout.readline()
+    if not line.startswith("listening on "):
+        p.kill()
+        raise RuntimeError(f"{cmd}: unexpected first line {line!r}")
+    return p, int(line.rsplit(":", 1)[1])
+
+
+def peak_rss_kb(p):
+    try:
+        for l in Path(f"/proc/{p.pid}/status").read_text().splitlines():
+            if l.startswith("VmHWM:"):
+                return int(l.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def loadgen(mode, port, *extra):
+    out = subprocess.run([str(ROOT / "target/release/loadgen"), mode, f"127.0.0.1:{port}", *map(str, extra)],
+                         check=True, capture_output=True, text=True, timeout=600)
+    return json.loads(out.stdout)
+
+
+LOADS = {
+    # name: (guest, guest args, loadgen mode, loadgen args, metric)
+    "echo ping-pong 64B": ("echo_server", ["0"], "pingpong", ["--size", 64], "per_sec"),
+    "echo stream": ("echo_server", ["0"], "stream", [], "mib_per_sec"),
+    "sequential connects": ("echo_server", ["0"], "connects", [], "per_sec"),
+    "HTTP 50 conns, trivial": ("http_server", ["0", "0"], "http", ["--conns", 50], "per_sec"),
+    "HTTP 50 conns, 20k ops/req": ("http_server", ["0", "20000"], "http", ["--conns", 50], "per_sec"),
+    "HTTP 1,000 conns": ("http_server", ["0", "0"], "http", ["--conns", 1000], "per_sec"),
+    "HTTP 10,000 conns": ("http_server", ["0", "0"], "http", ["--conns", 10000], "per_sec"),
+}
+
+
+def startup(kind, reps):
+    times = []
+    for _ in range(reps):
+        cmd = [OUT / "hello"] if kind == "native" else [ROOT / "target/release/wasock", OUT / "hello.wasm"]
+        t = time.perf_counter()
+        sh(*map(str, cmd), stdout=subprocess.DEVNULL)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--quick", action="store_true", help="1 rep, 1 s, skip the 10,000-connection load")
+    a = ap.parse_args()
+    if a.quick:
+        a.reps, a.seconds = 1, 1.0
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    build()
+    results = {}
+    for name, (guest, gargs, mode, largs, metric) in LOADS.items():
+        if a.quick and "10,000" in name:
+            continue
+        row = {}
+        for kind in ("native", "wasock"):
+            vals, rss = [], []
+            for _ in range(a.reps):
+                p, port = server(kind, guest, gargs)
+                try:
+                    r = loadgen(mode, port, *largs, "--seconds", a.seconds)
+                    vals.append(r[metric])
+                    rss.append(peak_rss_kb(p))
+                finally:
+                    p.kill()
+                    p.wait()
+            row[kind] = statistics.median(vals)
+            row[f"{kind}_peak_rss_kb"] = max(x for x in rss if x is not None) if any(rss) else None
+        row["ratio"] = row["wasock"] / row["native"] if row["native"] else None
+        row["metric"] = metric
+        results[name] = row
+    results["hello-world start-up (ms, lower is better)"] = {
+        "native": startup("native", 10 * a.reps), "wasock": startup("wasock", 10 * a.reps), "metric": "ms"}
+    r = results["hello-world start-up (ms, lower is better)"]
+    r["ratio"] = r["wasock"] / r["native"]
+
+    print(f"{'load':34} {'metric':12} {'native':>12} {'wasock':>12} {'ratio':>7}")
+    for name, row in results.items():
+        print(f"{name:34} {row['metric']:12} {row['native']:12.1f} {row['wasock']:12.1f} {row['ratio']:7.2f}")
+    print(json.dumps({"bench": results, "reps": a.reps, "seconds": a.seconds}))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

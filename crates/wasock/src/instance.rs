@@ -59,7 +59,7 @@ pub fn build_ctx(config: Config) -> Result<Arc<WasiCtx>> {
             .collect(),
         fds,
         policy: config.policy,
-        denials: crate::trace::DenialLog::default(),
+        denials: crate::trace::DenialLog::new(),
         trace,
     }))
 }

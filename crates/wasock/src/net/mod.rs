@@ -4,6 +4,9 @@
 //! Each import `sock_xyz` is implemented by the function of the same name: core calls in
 //! `sock.rs`, options in `options.rs`, name resolution in `resolve.rs`; layouts in `addr.rs`.
 
+// Each import function takes exactly the wasm parameters of its ABI signature.
+#![allow(clippy::too_many_arguments)]
+
 pub mod addr;
 pub mod io;
 pub mod options;

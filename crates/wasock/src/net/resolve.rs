@@ -12,7 +12,6 @@ const INET_UNSPEC: i32 = 2;
 
 /// `sock_addr_resolve(host, service, hints, buf, buf_len) -> total`: writes the first
 /// `min(n, total)` entries and the full count; `n = 0` is a count-only query.
-#[allow(clippy::too_many_arguments)]
 pub fn sock_addr_resolve(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,

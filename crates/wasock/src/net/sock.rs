@@ -165,7 +165,6 @@ fn recv_flags(ri: u32) -> RecvFlags {
 }
 
 /// `sock_send_to(fd, si_data, si_flags, dest) -> size`: a zero-length datagram is legal.
-#[allow(clippy::too_many_arguments)]
 pub fn sock_send_to(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -193,7 +192,6 @@ pub fn sock_send_to(
 
 /// `sock_recv_from(fd, ri_data, ri_flags) -> (addr, size)`: a stream socket, where the OS
 /// reports no source, gets its peer's address.
-#[allow(clippy::too_many_arguments)]
 pub fn sock_recv_from(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -230,7 +228,6 @@ pub fn sock_close(cx: &WasiCtx, mem: &mut GuestMemory<'_>, fd: u32) -> WasiResul
 
 /// `sock_recv(fd, ri_data, ri_flags) -> (size, roflags)`: PEEK/WAITALL honoured, truncation
 /// reported.
-#[allow(clippy::too_many_arguments)]
 pub fn sock_recv(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,

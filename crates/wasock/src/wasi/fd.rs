@@ -176,9 +176,9 @@ pub(crate) fn filestat_of(st: &rustix::fs::Stat) -> FileStat {
         filetype: crate::fd::filetype_of_mode(st.st_mode),
         nlink: st.st_nlink,
         size: st.st_size as u64,
-        atim: ts(st.st_atime, st.st_atime_nsec as u64),
-        mtim: ts(st.st_mtime, st.st_mtime_nsec as u64),
-        ctim: ts(st.st_ctime, st.st_ctime_nsec as u64),
+        atim: ts(st.st_atime, st.st_atime_nsec),
+        mtim: ts(st.st_mtime, st.st_mtime_nsec),
+        ctim: ts(st.st_ctime, st.st_ctime_nsec),
     }
 }
 

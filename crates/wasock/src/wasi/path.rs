@@ -118,7 +118,6 @@ fn time_spec(t: u64, flags: u16, set: u16, now: u16) -> WasiResult<Option<System
 }
 
 /// `path_filestat_set_times(fd, flags, path, atim, mtim, fstflags)`.
-#[allow(clippy::too_many_arguments)]
 pub fn path_filestat_set_times(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -141,17 +140,17 @@ pub fn path_filestat_set_times(
         path,
         path_len,
         |d, p| {
-            Ok(if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
-                d.dir.set_times(p, a, m)?
+            if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+                d.dir.set_times(p, a, m)?;
             } else {
-                d.dir.set_symlink_times(p, a, m)?
-            })
+                d.dir.set_symlink_times(p, a, m)?;
+            }
+            Ok(())
         },
     )
 }
 
 /// `path_link(old_fd, old_flags, old_path, new_fd, new_path)`.
-#[allow(clippy::too_many_arguments)]
 pub fn path_link(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -177,7 +176,6 @@ pub fn path_link(
 }
 
 /// `path_open(fd, dirflags, path, oflags, rights_base, rights_inheriting, fdflags) -> fd`.
-#[allow(clippy::too_many_arguments)]
 pub fn path_open(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,

@@ -259,9 +259,10 @@ pub fn fd_pread(
     offset: u64,
     out: u32,
 ) -> WasiResult<()> {
-    let e = entry(cx, fd, rights::FD_READ)?;
+    mem.slice(out, 4)?;
     let n = {
         let mut bufs = mem.iovecs_mut(iovs, iovs_len)?;
+        let e = entry(cx, fd, rights::FD_READ)?;
         rustix::io::preadv(e.as_fd(), &mut bufs, offset)?
     };
     mem.write_u32(out, n as u32)
@@ -312,8 +313,9 @@ pub fn fd_pwrite(
     offset: u64,
     out: u32,
 ) -> WasiResult<()> {
-    let e = entry(cx, fd, rights::FD_WRITE)?;
     let bufs = mem.ciovecs(iovs, iovs_len)?;
+    mem.slice(out, 4)?;
+    let e = entry(cx, fd, rights::FD_WRITE)?;
     let n = rustix::io::pwritev(e.as_fd(), &bufs, offset)?;
     mem.write_u32(out, n as u32)
 }
@@ -327,9 +329,10 @@ pub fn fd_read(
     iovs_len: u32,
     out: u32,
 ) -> WasiResult<()> {
-    let e = entry(cx, fd, rights::FD_READ)?;
+    mem.slice(out, 4)?;
     let n = {
         let mut bufs = mem.iovecs_mut(iovs, iovs_len)?;
+        let e = entry(cx, fd, rights::FD_READ)?;
         match &e.desc {
             Descriptor::Socket(s) => {
                 crate::net::io::recv_vectored(s, &mut bufs, rustix::net::RecvFlags::empty())?.0
@@ -430,8 +433,9 @@ pub fn fd_write(
     iovs_len: u32,
     out: u32,
 ) -> WasiResult<()> {
-    let e = entry(cx, fd, rights::FD_WRITE)?;
     let bufs = mem.ciovecs(iovs, iovs_len)?;
+    mem.slice(out, 4)?;
+    let e = entry(cx, fd, rights::FD_WRITE)?;
     let n = match &e.desc {
         Descriptor::Socket(s) => crate::net::io::send_vectored(s, &bufs)?,
         _ => rustix::io::writev(e.as_fd(), &bufs)?,

@@ -36,8 +36,9 @@ fn with_dir<R>(
     path_len: u32,
     f: impl FnOnce(&DirDesc, &str) -> WasiResult<R>,
 ) -> WasiResult<R> {
-    let e = super::fd::entry(cx, fd, needed)?;
+    // Pointer checks come before the fd lookup (spec §3.2), so a bad pointer is always EFAULT.
     let path = mem.str(path, path_len)?;
+    let e = super::fd::entry(cx, fd, needed)?;
     f(e.dir()?, path)
 }
 
@@ -162,8 +163,9 @@ pub fn path_link(
     new_path: u32,
     new_len: u32,
 ) -> WasiResult<()> {
-    let new = super::fd::entry(cx, new_fd, rights::PATH_LINK_TARGET)?;
     let new_path = mem.str(new_path, new_len)?;
+    mem.str(old_path, old_len)?;
+    let new = super::fd::entry(cx, new_fd, rights::PATH_LINK_TARGET)?;
     with_dir(
         cx,
         mem,
@@ -191,9 +193,10 @@ pub fn path_open(
 ) -> WasiResult<()> {
     let of = u16::try_from(of).map_err(|_| Errno::Inval)?;
     let fdf = u16::try_from(fdf).map_err(|_| Errno::Inval)?;
+    let path = mem.str(path, path_len)?;
+    mem.slice(out, 4)?;
     let parent = super::fd::entry(cx, fd, rights::PATH_OPEN)?;
     let (_, parent_inheriting) = parent.rights();
-    let path = mem.str(path, path_len)?;
 
     // wasi-libc encodes O_RDONLY/O_WRONLY/O_RDWR as rights.
     let read = base & (rights::FD_READ | rights::FD_READDIR) != 0;
@@ -326,8 +329,9 @@ pub fn path_rename(
     new_path: u32,
     new_len: u32,
 ) -> WasiResult<()> {
-    let new = super::fd::entry(cx, new_fd, rights::PATH_RENAME_TARGET)?;
     let new_path = mem.str(new_path, new_len)?;
+    mem.str(old_path, old_len)?;
+    let new = super::fd::entry(cx, new_fd, rights::PATH_RENAME_TARGET)?;
     with_dir(
         cx,
         mem,

@@ -12,29 +12,45 @@ use std::time::{Duration, SystemTime};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
 }
 
 fn mtime(p: &Path) -> SystemTime {
-    std::fs::metadata(p).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH)
+    std::fs::metadata(p)
+        .and_then(|m| m.modified())
+        .unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
 /// Serialises compiles: tests run in parallel and may want the same module.
 static COMPILE: Mutex<()> = Mutex::new(());
 
-/// Compiles `tests/guests/<rel>` (C) with the socket SDK into `target/guests/`, returning the
-/// module path. `threads` builds for wasm32-wasip1-threads.
+/// Compiles `tests/guests/<rel>` (or `<repo>/<rel>` for `examples/...`) with the socket SDK
+/// into `target/guests/`, returning the module path. `threads` builds for wasm32-wasip1-threads.
 pub fn compile_c(rel: &str, threads: bool) -> PathBuf {
     let root = repo_root();
-    let src = root.join("tests/guests").join(rel);
+    let src = if rel.starts_with("examples/") {
+        root.join(rel)
+    } else {
+        root.join("tests/guests").join(rel)
+    };
     let sdk_src = root.join("sdk/c/src/wasi_socket_ext.c");
     let sdk_hdr = root.join("sdk/c/include/wasi_socket_ext.h");
     let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
     let out_dir = root.join("target/guests");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let out = out_dir.join(format!("{stem}{}.wasm", if threads { "-threads" } else { "" }));
+    let out = out_dir.join(format!(
+        "{stem}{}.wasm",
+        if threads { "-threads" } else { "" }
+    ));
     let _guard = COMPILE.lock().unwrap_or_else(|e| e.into_inner());
-    let newest = [&src, &sdk_src, &sdk_hdr, &root.join("scripts/wasi-cc")].iter().map(|p| mtime(p)).max().unwrap();
+    let newest = [&src, &sdk_src, &sdk_hdr, &root.join("scripts/wasi-cc")]
+        .iter()
+        .map(|p| mtime(p))
+        .max()
+        .unwrap();
     if out.exists() && mtime(&out) >= newest {
         return out;
     }
@@ -51,7 +67,11 @@ pub fn compile_c(rel: &str, threads: bool) -> PathBuf {
         .arg(&out)
         .output()
         .expect("run scripts/wasi-cc");
-    assert!(res.status.success(), "compiling {rel} failed:\n{}", String::from_utf8_lossy(&res.stderr));
+    assert!(
+        res.status.success(),
+        "compiling {rel} failed:\n{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
     out
 }
 
@@ -98,7 +118,10 @@ impl Proc {
         out.read_line(&mut line).unwrap();
         // Keep draining stdout in the background so the guest never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        let addr = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("expected `listening on`, got {line:?}"));
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("expected `listening on`, got {line:?}"));
         addr.parse().unwrap()
     }
 
@@ -126,9 +149,16 @@ pub fn run(program: &Path, args: &[String]) -> Output {
 pub fn assert_guest_ok(out: &Output, expected_oks: &[&str]) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "guest failed ({:?})\nstdout:\n{stdout}\nstderr:\n{stderr}", out.status.code());
+    assert!(
+        out.status.success(),
+        "guest failed ({:?})\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        out.status.code()
+    );
     assert!(!stderr.contains("FAIL"), "stderr:\n{stderr}");
     for ok in expected_oks {
-        assert!(stdout.lines().any(|l| l == format!("ok {ok}")), "missing `ok {ok}` in:\n{stdout}\nstderr:\n{stderr}");
+        assert!(
+            stdout.lines().any(|l| l == format!("ok {ok}")),
+            "missing `ok {ok}` in:\n{stdout}\nstderr:\n{stderr}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 #ifndef EXAMPLES_COMMON_H
 #define EXAMPLES_COMMON_H
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,18 +12,27 @@
 #include <wasi_socket_ext.h>
 #endif
 
-/* Parses "HOST:PORT" or "[V6]:PORT" (numeric host) into `ss`; returns its length or 0. */
+/* Parses "HOST:PORT", "[V6]:PORT" or a bare "PORT" (= 127.0.0.1:PORT) into `ss`; returns its
+ * length or 0. HOST is numeric, or a name looked up with getaddrinfo (under wasock that needs
+ * --allow-resolve=NAME). */
 static inline socklen_t parse_addr(const char *text, struct sockaddr_storage *ss) {
-    char host[64];
+    char host[256];
     const char *colon = strrchr(text, ':');
-    if (!colon || colon - text >= (long)sizeof host)
+    const char *port_text = colon ? colon + 1 : text;
+    size_t hlen = colon ? (size_t)(colon - text) : 0;
+    char *end;
+    long port = strtol(port_text, &end, 10);
+    if (*port_text == 0 || *end != 0 || port < 0 || port > 65535 || hlen >= sizeof host)
         return 0;
-    memcpy(host, text, (size_t)(colon - text));
-    host[colon - text] = 0;
-    int port = atoi(colon + 1);
+    if (colon) {
+        memcpy(host, text, hlen);
+        host[hlen] = 0;
+    } else {
+        strcpy(host, "127.0.0.1");
+    }
     memset(ss, 0, sizeof *ss);
     char *h = host;
-    if (h[0] == '[') {
+    if (h[0] == '[' && strlen(h) >= 2 && h[strlen(h) - 1] == ']') {
         h++;
         h[strlen(h) - 1] = 0;
     }
@@ -38,7 +48,21 @@ static inline socklen_t parse_addr(const char *text, struct sockaddr_storage *ss
         in6->sin6_port = htons((uint16_t)port);
         return sizeof *in6;
     }
-    return 0;
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = getaddrinfo(h, NULL, &hints, &res);
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s\n", h, gai_strerror(rc));
+        return 0;
+    }
+    socklen_t len = res->ai_addrlen <= sizeof *ss ? res->ai_addrlen : 0;
+    if (len) {
+        memcpy(ss, res->ai_addr, len);
+        in->sin_port = htons((uint16_t)port); /* same offset in sockaddr_in6 */
+    }
+    freeaddrinfo(res);
+    return len;
 }
 
 /* Formats an address as "HOST:PORT" / "[V6]:PORT". */
@@ -63,7 +87,7 @@ static inline int bind_and_announce(int fd, const char *text, int stream) {
     int one = 1;
     char shown[80];
     if (!len) {
-        fprintf(stderr, "bad address %s (want HOST:PORT)\n", text);
+        fprintf(stderr, "bad address %s (want HOST:PORT, [V6]:PORT or PORT)\n", text);
         return -1;
     }
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);

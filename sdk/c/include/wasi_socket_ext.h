@@ -127,12 +127,17 @@ typedef struct __wasi_addr_info_hints_t {
 } __wasi_addr_info_hints_t;
 
 #if defined(__wasm32__)
-#ifdef __cplusplus
+#if defined(__cplusplus)
 #define _WASI_SOCK_ASSERT(c, m) static_assert(c, m)
 #define _WASI_SOCK_ALIGNOF(t) alignof(t)
-#else
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define _WASI_SOCK_ASSERT(c, m) _Static_assert(c, m)
 #define _WASI_SOCK_ALIGNOF(t) _Alignof(t)
+#else /* C99 */
+#define _WASI_SOCK_CAT2(a, b) a##b
+#define _WASI_SOCK_CAT(a, b) _WASI_SOCK_CAT2(a, b)
+#define _WASI_SOCK_ASSERT(c, m) typedef char _WASI_SOCK_CAT(_wasi_sock_layout_, __LINE__)[(c) ? 1 : -1]
+#define _WASI_SOCK_ALIGNOF(t) __alignof__(t)
 #endif
 /* Spec §2.1/§2.2: every size, alignment and offset of the wire structures. */
 _WASI_SOCK_ASSERT(sizeof(__wasi_sock_type_t) == 4, "__wasi_sock_type_t is an i32");
@@ -327,7 +332,7 @@ struct hostent {
 
 /* ------------------------------------------------------------------------------------------
  * POSIX functions implemented by this library (most are absent from preview1 wasi-libc;
- * accept, accept4, recv, send and getsockopt replace wasi-libc's own, see README).
+ * accept, accept4, recv, send, shutdown and getsockopt replace wasi-libc's own, see README).
  * ------------------------------------------------------------------------------------------ */
 int socket(int domain, int type, int protocol);
 int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);
@@ -342,7 +347,7 @@ ssize_t sendto(int sockfd, const void *buf, size_t len, int flags, const struct 
 ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, struct sockaddr *src_addr, socklen_t *addrlen);
 ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);
 ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);
-int shutdown(int sockfd, int how); /* wasi-libc's */
+int shutdown(int sockfd, int how);
 int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
 int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
 int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The C SDK's own test suite (build-only checks, plus runs under wasock when one is built):
+#   1. check_imports.py's table (52 socket imports) and the header in C99/C11/C++ (-Werror -pedantic);
+#   2. abi_all.c: every wrapper of the header links to the spec's name and wasm signature;
+#   3. link_check.sh: the archive coexists with wasi-libc (which accept/recv/... definitions win);
+#   4. CMake: the SDK builds and installs, find_package(wasock-socket) and
+#      find_package(wamr-wasi-socket) work, the examples build (wasip1 and wasip1-threads) and
+#      import only spec functions; the examples and sdk_behaviour.c build natively with cc;
+#   5. with a wasock binary ($WASOCK, or target/{release,debug}/wasock): sdk_behaviour.wasm
+#      and sockopts.wasm run and pass (natively too).
+# usage: sdk/c/tests/run.sh [BUILD_DIR]     (default target/sdk-c-tests)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+sdk=$(cd "$here/.." && pwd)
+root=$(cd "$sdk/../.." && pwd)
+out=${1:-$root/target/sdk-c-tests}
+cc="$root/scripts/wasi-cc"
+py=python3
+mkdir -p "$out"
+step() { echo "== $*"; }
+
+step "import table"
+$py "$here/check_imports.py" --self-test
+
+step "header: C99, C11, C++ (plain and threads), -Wall -Wextra -Werror -pedantic"
+printf '#include <sys/socket.h>\n#include <netinet/in.h>\n#ifdef __wasi__\n#include <wasi_socket_ext.h>\n#endif\n#include <wasi_socket_ext.h>\nint main(void) { return 0; }\n' >"$out/hdr.c"
+printf '#include <wasi_socket_ext.h>\nint main(void) { struct addrinfo *r = 0; return getaddrinfo("a", 0, 0, &r) + SO_REUSEADDR; }\n' >"$out/hdr_alone.c"
+for t in "" --threads; do
+    for std in -std=c99 -std=c11 -std=gnu17; do
+        "$cc" $t $std -Wall -Wextra -Werror -pedantic -I"$sdk/include" -c "$out/hdr.c" -o "$out/hdr.o"
+        "$cc" $t $std -Wall -Wextra -Werror -pedantic -I"$sdk/include" -c "$out/hdr_alone.c" -o "$out/hdr.o"
+    done
+    "$cc" $t -x c++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$sdk/include" -c "$out/hdr_alone.c" -o "$out/hdr.o"
+    "$cc" $t -std=c11 -Wall -Wextra -Werror -pedantic -I"$sdk/include" -c "$sdk/src/wasi_socket_ext.c" -o "$out/lib.o"
+done
+echo ok
+
+step "every import wrapper vs the spec's signatures"
+"$cc" -O2 -Wall -Wextra -Werror -I"$sdk/include" "$here/abi_all.c" "$sdk/src/wasi_socket_ext.c" -o "$out/abi_all.wasm"
+req=()
+for n in $($py -c "import sys; sys.path.insert(0, '$here'); import check_imports as c; print(' '.join(c.SOCKET))"); do
+    req+=(--require "$n")
+done
+$py "$here/check_imports.py" "${req[@]}" "$out/abi_all.wasm" | sed 's/ (.*//'
+
+step "link check"
+"$here/link_check.sh" "$out/link" | grep -E "^ok .*<-|control|link_check"
+
+step "CMake: SDK build + install, find_package consumers"
+tc="$sdk/cmake/wasi.cmake"
+cmake -S "$sdk" -B "$out/sdk-build" -DCMAKE_TOOLCHAIN_FILE="$tc" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_FLAGS=-Werror >"$out/sdk-build.log" 2>&1 || { cat "$out/sdk-build.log"; exit 1; }
+cmake --build "$out/sdk-build" >>"$out/sdk-build.log" 2>&1 || { cat "$out/sdk-build.log"; exit 1; }
+rm -rf "$out/prefix"
+cmake --install "$out/sdk-build" --prefix "$out/prefix" >>"$out/sdk-build.log"
+mkdir -p "$out/consumer"
+cat >"$out/consumer/CMakeLists.txt" <<'EOF'
+cmake_minimum_required(VERSION 3.14)
+project(consumer C)
+find_package(wasock-socket REQUIRED)
+find_package(wamr-wasi-socket REQUIRED)
+add_executable(via_wasock main.c)
+target_link_libraries(via_wasock socket_wasi_ext)
+add_executable(via_wamr main.c)
+target_link_libraries(via_wamr wamr-wasi-socket)
+EOF
+cp "$sdk/../../examples/c/tcp_client.c" "$out/consumer/main.c"
+cp "$sdk/../../examples/c/common.h" "$out/consumer/common.h"
+cmake -S "$out/consumer" -B "$out/consumer-build" -DCMAKE_TOOLCHAIN_FILE="$tc" \
+    -DCMAKE_PREFIX_PATH="$out/prefix" >"$out/consumer.log" 2>&1 || { cat "$out/consumer.log"; exit 1; }
+cmake --build "$out/consumer-build" >>"$out/consumer.log" 2>&1 || { cat "$out/consumer.log"; exit 1; }
+$py "$here/check_imports.py" --require sock_connect "$out/consumer-build/via_wasock.wasm" \
+    "$out/consumer-build/via_wamr.wasm" | sed 's/ (.*//'
+
+step "CMake: examples (wasm32-wasip1, wasm32-wasip1-threads) and their imports"
+for threads in OFF ON; do
+    b="$out/examples-$threads"
+    cmake -S "$root/examples/c" -B "$b" -DCMAKE_TOOLCHAIN_FILE="$tc" -DWASOCK_THREADS=$threads \
+        -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS=-Werror >"$b.log" 2>&1 || { cat "$b.log"; exit 1; }
+    cmake --build "$b" -j4 >>"$b.log" 2>&1 || { cat "$b.log"; exit 1; }
+    $py "$here/check_imports.py" --forbid sock_close "$b"/*.wasm | sed 's/ (.*//'
+done
+
+step "native builds (cc): examples and sdk_behaviour.c"
+ncc=${CC:-cc}
+mkdir -p "$out/native"
+for f in "$root"/examples/c/*.c; do
+    $ncc -O2 -Wall -Wextra -Werror -o "$out/native/$(basename "${f%.c}")" "$f"
+done
+$ncc -O2 -Wall -Wextra -Werror -o "$out/native/sdk_behaviour" "$here/sdk_behaviour.c"
+echo ok
+
+wasock=${WASOCK:-}
+for cand in "$root/target/release/wasock" "$root/target/debug/wasock"; do
+    [ -n "$wasock" ] || { [ -x "$cand" ] && wasock=$cand; } || true
+done
+if [ -z "$wasock" ]; then
+    echo "== runs skipped: no wasock binary (set WASOCK or build wasock-cli)"
+    exit 0
+fi
+step "runs under $wasock (and natively)"
+"$cc" -O2 -Wall -Wextra -Werror -I"$sdk/include" "$here/sdk_behaviour.c" "$sdk/src/wasi_socket_ext.c" -o "$out/sdk_behaviour.wasm"
+$py "$here/check_imports.py" "$out/sdk_behaviour.wasm" | sed 's/ (.*//'
+"$wasock" --addr-pool=127.0.0.1/32 --addr-pool=::1/128 --allow-resolve=localhost "$out/sdk_behaviour.wasm" 2>"$out/sdk_behaviour.err" \
+    || { cat "$out/sdk_behaviour.err"; exit 1; }
+"$out/native/sdk_behaviour" >/dev/null
+"$wasock" "$out/examples-OFF/sockopts.wasm" >"$out/sockopts.txt" || { cat "$out/sockopts.txt"; exit 1; }
+grep -q '^SO_DEBUG=Protocol not available$' "$out/sockopts.txt"
+echo "ok sockopts ($(grep -c = "$out/sockopts.txt") values)"
+echo "sdk/c tests: ok"

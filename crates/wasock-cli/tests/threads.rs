@@ -100,3 +100,11 @@ fn max_threads_caps_pthread_create_with_eagain() {
     let out = run("threads/lifecycle.c", &[POOL, "--max-threads=2"], &["cap"]);
     assert_guest_ok(&out, &["cap"]);
 }
+
+#[test]
+fn closing_an_fd_another_thread_blocks_on_is_safe() {
+    assert_guest_ok(
+        &run("threads/lifecycle.c", &[POOL], &["close"]),
+        &["close_while_blocked"],
+    );
+}

@@ -31,6 +31,15 @@ static void *block_in_recv(void *arg) {
     return NULL;
 }
 
+static volatile int accept_result = 1, accept_errno;
+
+static void *accept_blocked(void *arg) {
+    (void)arg;
+    accept_result = accept(ls, NULL, NULL);
+    accept_errno = errno;
+    return NULL;
+}
+
 static void *sleeper(void *arg) {
     (void)arg;
     struct timespec t = {30, 0};
@@ -58,6 +67,17 @@ int main(int argc, char **argv) {
         CHECK(c >= 0);
         OK("main_returns");
         return 0; /* the blocked thread must not keep the process alive */
+    }
+    if (!strcmp(argv[1], "close")) {
+        CHECK(pthread_create(&t, NULL, accept_blocked, NULL) == 0);
+        struct timespec nap = {0, 200 * 1000 * 1000};
+        nanosleep(&nap, NULL); /* let the thread block in accept */
+        CHECK(close(ls) == 0);
+        CHECK(pthread_join(t, NULL) == 0);
+        CHECK(accept_result == -1); /* woken with an error instead of hanging */
+        CHECK_ERR(accept(ls, NULL, NULL), EBADF);
+        OK("close_while_blocked");
+        return 0;
     }
     if (!strcmp(argv[1], "cap")) {
         pthread_t a, b, d;

@@ -2,14 +2,19 @@
 //! (and -threads) at test time and run under the `wasock` binary against native peers on
 //! 127.0.0.1.
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "../../wasock/tests/common/mod.rs"]
+mod common;
+
+use common::Proc;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::Duration;
 
 const WASOCK: &str = env!("CARGO_BIN_EXE_wasock");
+const LIMIT: Duration = Duration::from_secs(60);
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -44,63 +49,25 @@ fn examples(target: &'static str) -> PathBuf {
     .clone()
 }
 
-/// A running guest, killed when dropped so no test leaks a process.
-struct Guest(Child);
-
-impl Drop for Guest {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+fn strs(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
 }
 
-impl Guest {
-    /// Starts a server guest and waits for its `listening on ADDR` line.
-    fn server(wasm: &Path, flags: &[&str], args: &[&str]) -> (Guest, SocketAddr) {
-        let mut child = Command::new(WASOCK)
-            .args(flags)
-            .arg(wasm)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn wasock");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        let addr = addr.parse().unwrap();
-        (Guest(child), addr)
-    }
-
-    /// Waits (bounded) for the guest to exit and returns its output.
-    fn finish(mut self) -> Output {
-        for _ in 0..300 {
-            if self.0.try_wait().unwrap().is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.0.kill();
-        let child = std::mem::replace(&mut self.0, Command::new("true").spawn().unwrap());
-        child.wait_with_output().unwrap()
-    }
+/// Starts a server guest (killed on drop) and waits for its `listening on ADDR` line.
+fn server(wasm: &Path, flags: &[&str], args: &[&str]) -> (Proc, SocketAddr) {
+    let mut a = strs(flags);
+    a.push(wasm.to_string_lossy().into_owned());
+    a.extend(strs(args));
+    let mut p = Proc::spawn(Path::new(WASOCK), &a);
+    let addr = p.listening();
+    (p, addr)
 }
 
 fn run(wasm: &Path, flags: &[&str], args: &[&str]) -> Output {
-    let child = Command::new(WASOCK)
-        .args(flags)
-        .arg(wasm)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    Guest(child).finish()
+    let mut a = strs(flags);
+    a.push(wasm.to_string_lossy().into_owned());
+    a.extend(strs(args));
+    common::run(Path::new(WASOCK), &a)
 }
 
 fn echo_roundtrips(addr: SocketAddr, clients: usize) {
@@ -125,9 +92,9 @@ fn echo_roundtrips(addr: SocketAddr, clients: usize) {
 #[test]
 fn tcp_echo_server_serves_native_client() {
     let wasm = examples("wasm32-wasip1").join("echo_server.wasm");
-    let (guest, addr) = Guest::server(&wasm, &["--addr-pool=127.0.0.1/32"], &["127.0.0.1:0", "1"]);
+    let (guest, addr) = server(&wasm, &["--addr-pool=127.0.0.1/32"], &["127.0.0.1:0", "1"]);
     echo_roundtrips(addr, 1);
-    let out = guest.finish();
+    let out = guest.finish(LIMIT);
     assert!(
         out.status.success(),
         "stderr: {}",
@@ -212,10 +179,10 @@ fn udp_ping_against_native_echo() {
 #[test]
 fn poll_server_multiplexes_clients_without_threads() {
     let wasm = examples("wasm32-wasip1").join("poll_echo.wasm");
-    let (guest, addr) = Guest::server(&wasm, &["--addr-pool=127.0.0.1/32"], &["127.0.0.1:0", "10"]);
+    let (guest, addr) = server(&wasm, &["--addr-pool=127.0.0.1/32"], &["127.0.0.1:0", "10"]);
     echo_roundtrips(addr, 10);
     // Each closed client counts; the server exits after 10.
-    let out = guest.finish();
+    let out = guest.finish(LIMIT);
     assert!(
         out.status.success(),
         "stderr: {}",
@@ -226,9 +193,9 @@ fn poll_server_multiplexes_clients_without_threads() {
 #[test]
 fn thread_per_client_server_on_wasip1_threads() {
     let wasm = examples("wasm32-wasip1-threads").join("threaded_echo.wasm");
-    let (guest, addr) = Guest::server(&wasm, &["--addr-pool=127.0.0.1/32"], &["127.0.0.1:0", "50"]);
+    let (guest, addr) = server(&wasm, &["--addr-pool=127.0.0.1/32"], &["127.0.0.1:0", "50"]);
     echo_roundtrips(addr, 50);
-    let out = guest.finish();
+    let out = guest.finish(LIMIT);
     assert!(
         out.status.success(),
         "stderr: {}",

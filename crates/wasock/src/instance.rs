@@ -140,7 +140,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
 
     let instance = linker
         .instantiate(&mut store, module)
-        .map_err(|e| classify(e, "cannot instantiate the module"))?;
+        .map_err(|e| as_trap(&e).unwrap_or_else(|| Error::Instantiate(one_line(&e))))?;
     if store.data().memory.is_none() {
         store.data_mut().memory = match instance.get_export(&mut store, "memory") {
             Some(wasmtime::Extern::Memory(m)) => Some(Mem::Plain(m)),
@@ -252,7 +252,10 @@ fn exit_or_trap(e: wasmtime::Error) -> Result<Outcome> {
             results: vec![],
         });
     }
-    Err(classify(e, "trap"))
+    Err(as_trap(&e).unwrap_or_else(|| Error::Trap {
+        message: one_line(&e),
+        backtrace: String::new(),
+    }))
 }
 
 /// How a wasm call that failed ended: `proc_exit`, or a trap with its backtrace.
@@ -272,32 +275,25 @@ pub(crate) fn format_trap(e: wasmtime::Error) -> ExitCodeOrTrap {
     }
 }
 
-/// Splits a wasmtime error into the trap reason and its wasm backtrace.
-fn classify(e: wasmtime::Error, what: &str) -> Error {
-    let backtrace = e
-        .downcast_ref::<WasmBacktrace>()
-        .map(format_backtrace)
-        .unwrap_or_default();
+/// The trap (reason + wasm backtrace) an error carries, if it is one.
+fn as_trap(e: &wasmtime::Error) -> Option<Error> {
+    let backtrace = e.downcast_ref::<WasmBacktrace>().map(format_backtrace);
     if let Some(trap) = e.downcast_ref::<wasmtime::Trap>() {
         let message = trap.to_string();
         let message = message
             .strip_prefix("wasm trap: ")
             .unwrap_or(&message)
             .to_string();
-        return Error::Trap { message, backtrace };
+        return Some(Error::Trap {
+            message,
+            backtrace: backtrace.unwrap_or_default(),
+        });
     }
-    if backtrace.is_empty() {
-        Error::Instantiate(format!("{what}: {}", one_line(&e)).replacen(
-            "cannot instantiate the module: ",
-            "",
-            1,
-        ))
-    } else {
-        Error::Trap {
-            message: e.root_cause().to_string(),
-            backtrace,
-        }
-    }
+    // A host function's error raised inside wasm also carries a backtrace.
+    backtrace.map(|backtrace| Error::Trap {
+        message: e.root_cause().to_string(),
+        backtrace,
+    })
 }
 
 /// One line per frame: `  0: 0x5711 - app.wasm!main`.

@@ -88,6 +88,9 @@ struct RunArgs {
     /// Maximum number of live wasi-threads.
     #[arg(long = "max-threads", value_name = "N")]
     max_threads: Option<u32>,
+    /// End the run after MS milliseconds, even if threads are blocked in socket calls (exit 1).
+    #[arg(long = "timeout", value_name = "MS")]
+    timeout: Option<u64>,
     /// Do not use or fill the compiled-module cache (also: WASOCK_NO_CACHE=1).
     #[arg(long = "no-cache")]
     no_cache: bool,
@@ -274,6 +277,14 @@ fn run(r: RunArgs) -> Result<u8> {
             .flatten(),
     })?;
     let loaded = engine.load_file(module.as_ref())?;
+    if let Some(ms) = r.timeout {
+        // As iwasm: the whole process ends, which also ends any blocked socket call.
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            eprintln!("wasock: terminated after --timeout={ms} ms");
+            std::process::exit(1);
+        });
+    }
     let entry = match &r.function {
         Some(f) => Entrypoint::Function(f.clone(), args.to_vec()),
         None => Entrypoint::Start,

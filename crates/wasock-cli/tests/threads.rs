@@ -108,3 +108,15 @@ fn closing_an_fd_another_thread_blocks_on_is_safe() {
         &["close_while_blocked"],
     );
 }
+
+#[test]
+fn timeout_ends_a_run_blocked_in_accept() {
+    // `block` mode never ends by itself: main blocks in accept, another thread sleeps.
+    let out = run("threads/lifecycle.c", &[POOL, "--timeout=300"], &["block"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("wasock: terminated after --timeout=300 ms"),
+        "{stderr}"
+    );
+}

@@ -68,6 +68,11 @@ int main(int argc, char **argv) {
         OK("main_returns");
         return 0; /* the blocked thread must not keep the process alive */
     }
+    if (!strcmp(argv[1], "block")) {
+        CHECK(pthread_create(&t, NULL, sleeper, NULL) == 0);
+        accept(ls, NULL, NULL); /* nobody connects: only --timeout ends this run */
+        return 1;
+    }
     if (!strcmp(argv[1], "close")) {
         CHECK(pthread_create(&t, NULL, accept_blocked, NULL) == 0);
         struct timespec nap = {0, 200 * 1000 * 1000};

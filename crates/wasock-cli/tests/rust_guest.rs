@@ -89,17 +89,28 @@ fn echo_roundtrips(addr: SocketAddr, clients: usize) {
     }
 }
 
-#[test]
-fn tcp_echo_server_serves_native_client() {
-    let wasm = examples("wasm32-wasip1").join("echo_server.wasm");
-    let (guest, addr) = server(&wasm, &["--addr-pool=127.0.0.1/32"], &["127.0.0.1:0", "1"]);
-    echo_roundtrips(addr, 1);
+/// Runs an echo-server example, drives `clients` concurrent native clients through it, and
+/// checks the server exits cleanly after serving them.
+fn serve_echo(target: &'static str, example: &str, clients: usize) {
+    let wasm = examples(target).join(example);
+    let count = clients.to_string();
+    let (guest, addr) = server(
+        &wasm,
+        &["--addr-pool=127.0.0.1/32"],
+        &["127.0.0.1:0", &count],
+    );
+    echo_roundtrips(addr, clients);
     let out = guest.finish(LIMIT);
     assert!(
         out.status.success(),
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn tcp_echo_server_serves_native_client() {
+    serve_echo("wasm32-wasip1", "echo_server.wasm", 1);
 }
 
 #[test]
@@ -178,29 +189,13 @@ fn udp_ping_against_native_echo() {
 
 #[test]
 fn poll_server_multiplexes_clients_without_threads() {
-    let wasm = examples("wasm32-wasip1").join("poll_echo.wasm");
-    let (guest, addr) = server(&wasm, &["--addr-pool=127.0.0.1/32"], &["127.0.0.1:0", "10"]);
-    echo_roundtrips(addr, 10);
-    // Each closed client counts; the server exits after 10.
-    let out = guest.finish(LIMIT);
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // The server exits once all 10 clients have closed.
+    serve_echo("wasm32-wasip1", "poll_echo.wasm", 10);
 }
 
 #[test]
 fn thread_per_client_server_on_wasip1_threads() {
-    let wasm = examples("wasm32-wasip1-threads").join("threaded_echo.wasm");
-    let (guest, addr) = server(&wasm, &["--addr-pool=127.0.0.1/32"], &["127.0.0.1:0", "50"]);
-    echo_roundtrips(addr, 50);
-    let out = guest.finish(LIMIT);
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    serve_echo("wasm32-wasip1-threads", "threaded_echo.wasm", 50);
 }
 
 #[test]

@@ -204,11 +204,12 @@ pub fn sock_recv_from(
 ) -> WasiResult<()> {
     mem.slice(src, ADDR_SIZE)?;
     mem.slice(out, 4)?;
-    let e = socket(cx, fd, rights::FD_READ)?;
-    let s = e;
-    let got = {
+    // Pointer checks (the iovecs) before the fd lookup, as everywhere.
+    let (s, got) = {
         let mut bufs = mem.iovecs_mut(iovs, iovs_len)?;
-        recv_from_vectored(&s, &mut bufs, recv_flags(flags))?
+        let s = socket(cx, fd, rights::FD_READ)?;
+        let got = recv_from_vectored(&s, &mut bufs, recv_flags(flags))?;
+        (s, got)
     };
     let from = match got.from {
         Some(a) => a,
@@ -240,9 +241,9 @@ pub fn sock_recv(
 ) -> WasiResult<()> {
     mem.slice(out, 4)?;
     mem.slice(roflags, 2)?;
-    let e = socket(cx, fd, rights::FD_READ)?;
     let got = {
         let mut bufs = mem.iovecs_mut(iovs, iovs_len)?;
+        let e = socket(cx, fd, rights::FD_READ)?;
         recv_from_vectored(&e, &mut bufs, recv_flags(flags))?
     };
     mem.write_u32(out, got.len as u32)?;
@@ -267,8 +268,8 @@ pub fn sock_send(
     out: u32,
 ) -> WasiResult<()> {
     mem.slice(out, 4)?;
-    let e = socket(cx, fd, rights::FD_WRITE)?;
     let bufs = mem.ciovecs(iovs, iovs_len)?;
+    let e = socket(cx, fd, rights::FD_WRITE)?;
     let n = send_vectored(&e, &bufs)?;
     mem.write_u32(out, n as u32)
 }

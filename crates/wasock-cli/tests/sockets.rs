@@ -164,15 +164,16 @@ fn pool_denials_and_bypass_attempts() {
 
 #[test]
 fn port_ranges_restrict_ports() {
+    // Below the kernel's ephemeral range, so no parallel test's listener can sit on 20100.
     let out = guest(
         "net/policy.c",
-        &["--addr-pool=127.0.0.1/32:40100-40200"],
-        &["ports", "40100", "40200"],
+        &["--addr-pool=127.0.0.1/32:20100-20200"],
+        &["ports", "20100", "20200"],
     );
     assert_guest_ok(&out, &["port_range"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("denied connect to 127.0.0.1:40099: port 40099 not in --addr-pool"),
+        stderr.contains("denied connect to 127.0.0.1:20099: port 20099 not in --addr-pool"),
         "{stderr}"
     );
 }

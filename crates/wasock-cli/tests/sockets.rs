@@ -52,6 +52,7 @@ fn tcp_stream_semantics() {
         &[
             "peek_read_write",
             "waitall_nosignal_zero",
+            "fionread",
             "shutdown_halves",
             "addrlen",
             "accept_null",

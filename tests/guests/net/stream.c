@@ -1,6 +1,7 @@
 /* TCP semantics on one loopback connection: peek, waitall, shutdown halves, zero-length I/O,
  * read()/write() on sockets, addrlen truncation, accept with NULL address. */
 #include "net.h"
+#include <sys/ioctl.h>
 
 int main(void) {
     int port, c, s;
@@ -18,6 +19,14 @@ int main(void) {
     CHECK(recv(s, buf, 4, MSG_WAITALL) == 4 && memcmp(buf, "abcd", 4) == 0);
     CHECK(send(c, buf, 0, 0) == 0); /* zero-length send is 0, not EINVAL */
     OK("waitall_nosignal_zero");
+
+    CHECK(send(c, "1234567", 7, 0) == 7);
+    struct pollfd pr = {s, POLLIN, 0};
+    CHECK(poll(&pr, 1, 5000) == 1);
+    int avail = -1;
+    CHECK(ioctl(s, FIONREAD, &avail) == 0 && avail == 7); /* exact, one fd asked */
+    CHECK(recv(s, buf, 7, MSG_WAITALL) == 7);
+    OK("fionread");
 
     CHECK(shutdown(c, SHUT_WR) == 0);
     CHECK(recv(s, buf, sizeof buf, 0) == 0); /* EOF on the server side */

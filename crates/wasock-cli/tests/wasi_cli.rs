@@ -5,7 +5,7 @@
 #[path = "../../wasock/tests/common/mod.rs"]
 mod common;
 
-use common::{assert_guest_ok, compile_c, run, scratch_dir};
+use common::{assert_guest_ok, compile_c, compile_rust_guest, run, scratch_dir};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -53,7 +53,28 @@ fn args_and_environment() {
         "",
     ]);
     assert_guest_ok(&out, &["args", "environ"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ok args\nok environ\n"
+    );
+    // Like iwasm, argv[0] is the module path exactly as typed.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("argv0={}\n", s(&wasm))
+    );
 }
+
+const FILES_OKS: &[&str] = &[
+    "write_read_seek",
+    "pread_pwrite",
+    "writev_truncate_sync",
+    "times",
+    "fcntl_close",
+    "append_excl",
+    "renumber",
+    "stdio",
+    "readonly_truncate",
+];
 
 #[test]
 fn file_operations_land_on_the_host() {
@@ -64,90 +85,248 @@ fn file_operations_land_on_the_host() {
         &s(&wasm),
         "/sandbox",
     ]);
-    assert_guest_ok(
-        &out,
-        &[
-            "write_read_seek",
-            "pread_pwrite",
-            "writev_truncate_sync",
-            "times",
-            "fcntl_close",
-            "append_excl",
-            "renumber",
-        ],
+    assert_guest_ok(&out, FILES_OKS);
+    let data = std::fs::read(dir.join("data.txt")).unwrap();
+    assert_eq!(data.len(), 4096);
+    assert_eq!(&data[..5], b"HELLO");
+    assert!(data[5..].iter().all(|&b| b == 0));
+    let mtime = std::fs::metadata(dir.join("data.txt"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert!(
+        mtime > std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000)
     );
     assert_eq!(std::fs::read(dir.join("log.txt")).unwrap(), b"12");
-    assert_eq!(std::fs::metadata(dir.join("data.txt")).unwrap().len(), 4096);
     // After fd_renumber(a, b), fd b is a.txt's descriptor (b.txt's was closed).
     assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"via-b");
     assert_eq!(std::fs::read(dir.join("b.txt")).unwrap(), b"");
+    assert_eq!(
+        std::fs::read(dir.join("stdio.txt")).unwrap(),
+        b"first line\nsecond\n"
+    );
+    assert_eq!(
+        dir_names(&dir),
+        ["a.txt", "b.txt", "data.txt", "log.txt", "stdio.txt"]
+    );
 }
+
+fn dir_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const DIRS_OKS: &[&str] = &[
+    "mkdir",
+    "link_rename_symlink",
+    "readdir",
+    "readdir_many",
+    "remove",
+];
 
 #[test]
 fn directory_operations() {
     let wasm = compile_c("wasi/dirs.c", false);
     let dir = scratch_dir("dirs");
+    // iwasm-style --dir=PATH: the guest sees the directory under its host path.
     let out = wasock_run(&[&format!("--dir={}", s(&dir)), &s(&wasm), &s(&dir)]);
-    assert_guest_ok(
-        &out,
-        &[
-            "mkdir",
-            "link_rename_symlink",
-            "readdir",
-            "readdir_many",
-            "remove",
-        ],
-    );
-    assert!(!dir.join("sub").exists());
+    assert_guest_ok(&out, DIRS_OKS);
+    assert_eq!(dir_names(&dir), ["many"]);
     assert_eq!(std::fs::read_dir(dir.join("many")).unwrap().count(), 300);
 }
 
-#[test]
-fn no_path_escapes_the_preopen() {
-    let wasm = compile_c("wasi/escape.c", false);
+/// The sandbox for escape.c: `<root>/sandbox` (the preopen) holding host-made symlinks that
+/// point out of it, next to `<root>/secret.txt`.
+fn escape_fixture() -> (PathBuf, PathBuf) {
     let root = scratch_dir("escape");
     let sandbox = root.join("sandbox");
     std::fs::create_dir(&sandbox).unwrap();
     std::fs::write(root.join("secret.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink(root.join("secret.txt"), sandbox.join("host-abs")).unwrap();
+    std::os::unix::fs::symlink("..", sandbox.join("host-up")).unwrap();
+    (root, sandbox)
+}
+
+const ESCAPE_OKS: &[&str] = &["dotdot", "symlinks", "mutations"];
+
+#[test]
+fn no_path_escapes_the_preopen() {
+    let wasm = compile_c("wasi/escape.c", false);
+    let (root, sandbox) = escape_fixture();
     let out = wasock_run(&[
         &format!("--map-dir=/sandbox::{}", s(&sandbox)),
         &s(&wasm),
         "/sandbox",
         "secret.txt",
     ]);
-    assert_guest_ok(&out, &["dotdot", "symlinks", "mutations"]);
-    // Nothing was created outside.
-    let mut names: Vec<String> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    assert_guest_ok(&out, ESCAPE_OKS);
+    // Every attempt was refused, and always with EPERM (63), as wasmtime does.
+    let refused: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("escape "))
+        .map(str::to_string)
         .collect();
-    names.sort();
-    assert_eq!(names, ["sandbox", "secret.txt"]);
+    let labels = [
+        "dotdot",
+        "dotdot_deep",
+        "in_and_out",
+        "dotdot_dir",
+        "dotdot_stat",
+        "host_abs_symlink",
+        "host_abs_symlink_stat",
+        "host_up_symlink",
+        "abs_symlink",
+        "up_symlink",
+        "up_symlink_dir",
+        "deep_symlink",
+        "mkdir",
+        "mkdir_via_symlink",
+        "create",
+        "create_via_symlink",
+        "rename_out",
+        "rename_in",
+        "link_out",
+        "link_in",
+        "symlink_out",
+        "unlink_out",
+        "rmdir_out",
+    ];
+    let want: Vec<String> = labels
+        .iter()
+        .map(|l| format!("escape {l} errno=63"))
+        .collect();
+    assert_eq!(refused, want);
+    // Nothing was created, moved or removed outside.
+    assert_eq!(dir_names(&root), ["sandbox", "secret.txt"]);
+    assert_eq!(std::fs::read(root.join("secret.txt")).unwrap(), b"secret");
 }
+
+const MISC_OKS: &[&str] = &["clocks", "sleep", "poll", "random", "badfd"];
 
 #[test]
 fn clocks_poll_random_and_bad_fds() {
     let wasm = compile_c("wasi/misc.c", false);
-    assert_guest_ok(
-        &wasock_run(&[&s(&wasm)]),
-        &["clocks", "poll", "random", "badfd"],
-    );
+    let dir = scratch_dir("misc");
+    let out = wasock_run(&[&format!("--dir={}", s(&dir)), &s(&wasm), &s(&dir)]);
+    assert_guest_ok(&out, MISC_OKS);
+    assert_eq!(std::fs::read(dir.join("poll.txt")).unwrap(), b"x");
 }
 
 #[test]
 fn bad_guest_pointers_are_efault_not_a_crash() {
     let wasm = compile_c("wasi/badptr.c", false);
-    assert_guest_ok(&wasock_run(&[&s(&wasm)]), &["efault", "wraparound"]);
+    let dir = scratch_dir("badptr");
+    let out = wasock_run(&[&format!("--dir={}", s(&dir)), &s(&wasm), &s(&dir)]);
+    assert_guest_ok(
+        &out,
+        &["efault", "efault_file", "bounds", "efault_no_side_effect"],
+    );
+    assert_eq!(std::fs::read(dir.join("data")).unwrap(), b"abcdef");
+    assert_eq!(dir_names(&dir), ["data"]);
 }
 
 #[test]
 fn exit_codes() {
     let wasm = compile_c("wasi/exit_trap.c", false);
-    assert_eq!(wasock_run(&[&s(&wasm), "exit", "7"]).status.code(), Some(7));
+    let out = wasock_run(&[&s(&wasm), "exit", "7"]);
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "exiting 7\n"); // exit() flushed stdio
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = wasock_run(&[&s(&wasm), "raw", "9"]);
+    assert_eq!(out.status.code(), Some(9));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
     assert_eq!(wasock_run(&[&s(&wasm), "exit", "0"]).status.code(), Some(0));
     let out = wasock_run(&[&s(&wasm)]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "no action\n");
+}
+
+#[test]
+fn rust_guest_through_the_cli() {
+    let crate_dir = common::repo_root().join("tests/guests/rust-wasi");
+    let wasm = compile_rust_guest(&crate_dir, "wasm32-wasip1");
+    let data = scratch_dir("rust-cli");
+    let out = wasock_run(&[
+        &format!("--map-dir=/data::{}", s(&data)),
+        "--env=GREETING=hi there",
+        &s(&wasm),
+        "dir=/data",
+        "ünïcödé",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ok args_env\nok files\nok dirs\nok clocks\nok random\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("notes.txt")).unwrap(),
+        "line one\nline two\nline three\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("a/moved.txt")).unwrap(),
+        "deep"
+    );
+}
+
+/// The guests check themselves against POSIX; running them under the reference runtime keeps
+/// them honest (a guest that only passes on wasock would prove nothing). WASI_REFERENCE=1
+/// relaxes the few checks where wasmtime departs from POSIX (see the guests' comments).
+/// badptr.c is wasock-only: wasmtime traps on a bad pointer instead of returning EFAULT.
+#[test]
+fn guests_pass_under_the_reference_wasmtime() {
+    let Some(wasmtime) = common::wasmtime_reference() else {
+        eprintln!("SKIPPED: no working `wasmtime` on PATH (scripts/setup installs it)");
+        return;
+    };
+    let reference = |dir: Option<&Path>, wasm: &Path, args: &[&str]| {
+        let mut a: Vec<String> = vec!["run".into(), "--env=WASI_REFERENCE=1".into()];
+        if let Some(d) = dir {
+            a.push(format!("--dir={}::/sandbox", s(d)));
+        }
+        a.push(s(wasm));
+        a.extend(args.iter().map(|x| x.to_string()));
+        run(&wasmtime, &a)
+    };
+    let files = scratch_dir("ref-files");
+    let out = reference(
+        Some(&files),
+        &compile_c("wasi/files.c", false),
+        &["/sandbox"],
+    );
+    assert_guest_ok(&out, FILES_OKS);
+    let dirs = scratch_dir("ref-dirs");
+    let out = reference(Some(&dirs), &compile_c("wasi/dirs.c", false), &["/sandbox"]);
+    assert_guest_ok(&out, DIRS_OKS);
+    let misc = scratch_dir("ref-misc");
+    let out = reference(Some(&misc), &compile_c("wasi/misc.c", false), &["/sandbox"]);
+    assert_guest_ok(&out, MISC_OKS);
+    let (_root, sandbox) = escape_fixture();
+    let escape = compile_c("wasi/escape.c", false);
+    let out = reference(Some(&sandbox), &escape, &["/sandbox", "secret.txt"]);
+    assert_guest_ok(&out, ESCAPE_OKS);
+    let out = run(
+        &wasmtime,
+        &["run", "--env=FOO=bar", "--env=EMPTY="]
+            .iter()
+            .map(|x| x.to_string())
+            .chain([s(&compile_c("wasi/args_env.c", false))])
+            .chain(["alpha", "two words", ""].iter().map(|x| x.to_string()))
+            .collect::<Vec<_>>(),
+    );
+    assert_guest_ok(&out, &["args", "environ"]);
+    let exit_trap = compile_c("wasi/exit_trap.c", false);
+    let out = reference(None, &exit_trap, &["exit", "7"]);
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "exiting 7\n");
 }
 
 #[test]

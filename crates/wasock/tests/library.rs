@@ -47,23 +47,7 @@ fn c_guest_with_args_env_and_captured_stdout() {
 #[test]
 fn rust_guest_files_clocks_random_and_exit_code() {
     let crate_dir = common::repo_root().join("tests/guests/rust-wasi");
-    let target_dir = common::repo_root().join("target/guest-rust");
-    let status =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args([
-                "build",
-                "--quiet",
-                "--release",
-                "--target",
-                "wasm32-wasip1",
-                "--target-dir",
-            ])
-            .arg(&target_dir)
-            .current_dir(&crate_dir)
-            .status()
-            .unwrap();
-    assert!(status.success());
-    let wasm = target_dir.join("wasm32-wasip1/release/rust-wasi.wasm");
+    let wasm = common::compile_rust_guest(&crate_dir, "wasm32-wasip1");
     let data = common::scratch_dir("rust-wasi");
     let mut config = Config::new();
     config

@@ -29,6 +29,8 @@ static COMPILE: Mutex<()> = Mutex::new(());
 
 /// Compiles `tests/guests/<rel>` (or `<repo>/<rel>` for `examples/...`) with the socket SDK
 /// into `target/guests/`, returning the module path. `threads` builds for wasm32-wasip1-threads.
+/// Recompiles only when the source, a header next to it, `tests/guests/check.h`, the SDK, the
+/// sysroot or `scripts/wasi-cc` is newer than the module; panics with the compiler's stderr.
 pub fn compile_c(rel: &str, threads: bool) -> PathBuf {
     let root = repo_root();
     let src = if rel.starts_with("examples/") {
@@ -37,7 +39,6 @@ pub fn compile_c(rel: &str, threads: bool) -> PathBuf {
         root.join("tests/guests").join(rel)
     };
     let sdk_src = root.join("sdk/c/src/wasi_socket_ext.c");
-    let sdk_hdr = root.join("sdk/c/include/wasi_socket_ext.h");
     let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
     let out_dir = root.join("target/guests");
     std::fs::create_dir_all(&out_dir).unwrap();
@@ -46,14 +47,26 @@ pub fn compile_c(rel: &str, threads: bool) -> PathBuf {
         if threads { "-threads" } else { "" }
     ));
     let _guard = COMPILE.lock().unwrap_or_else(|e| e.into_inner());
-    let newest = [&src, &sdk_src, &sdk_hdr, &root.join("scripts/wasi-cc")]
-        .iter()
-        .map(|p| mtime(p))
-        .max()
-        .unwrap();
+    let mut inputs = vec![
+        src.clone(),
+        sdk_src.clone(),
+        root.join("sdk/c/include/wasi_socket_ext.h"),
+        root.join("tests/guests/check.h"),
+        root.join("scripts/wasi-cc"),
+        root.join(".sysroot/.complete"),
+    ];
+    let siblings = std::fs::read_dir(src.parent().unwrap()).unwrap();
+    inputs.extend(
+        siblings
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "h")),
+    );
+    let newest = inputs.iter().map(|p| mtime(p)).max().unwrap();
     if out.exists() && mtime(&out) >= newest {
         return out;
     }
+    // Compile to a private name and rename: another test process may be reading `out`.
+    let tmp = out.with_extension(format!("wasm.tmp{}", std::process::id()));
     let mut cmd = Command::new(root.join("scripts/wasi-cc"));
     if threads {
         cmd.arg("--threads");
@@ -64,7 +77,7 @@ pub fn compile_c(rel: &str, threads: bool) -> PathBuf {
         .arg(&src)
         .arg(&sdk_src)
         .arg("-o")
-        .arg(&out)
+        .arg(&tmp)
         .output()
         .expect("run scripts/wasi-cc");
     assert!(
@@ -72,7 +85,66 @@ pub fn compile_c(rel: &str, threads: bool) -> PathBuf {
         "compiling {rel} failed:\n{}",
         String::from_utf8_lossy(&res.stderr)
     );
+    std::fs::rename(&tmp, &out).unwrap();
     out
+}
+
+/// Builds the Rust guest crate at `crate_dir` (which has its own `[workspace]`) with
+/// `cargo build --release --target <target>` into `target/guest-rust/`, a target dir of its
+/// own so it never invalidates the host build. Returns the binary's `.wasm` path.
+pub fn compile_rust_guest(crate_dir: &Path, target: &str) -> PathBuf {
+    static BUILD: Mutex<()> = Mutex::new(());
+    let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).expect("Cargo.toml");
+    let name = manifest
+        .lines()
+        .find_map(|l| {
+            let v = l.trim().strip_prefix("name")?.trim().strip_prefix('=')?;
+            Some(v.trim().trim_matches('"').to_string())
+        })
+        .expect("package name");
+    let target_dir = repo_root().join("target/guest-rust");
+    let res = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--target",
+            target,
+            "--target-dir",
+        ])
+        .arg(&target_dir)
+        .current_dir(crate_dir)
+        .output()
+        .expect("run cargo");
+    assert!(
+        res.status.success(),
+        "building {} for {target} failed:\n{}",
+        crate_dir.display(),
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let wasm = target_dir
+        .join(target)
+        .join("release")
+        .join(format!("{name}.wasm"));
+    assert!(wasm.exists(), "{} missing after the build", wasm.display());
+    wasm
+}
+
+/// The reference runtime (`wasmtime` on PATH, as `scripts/setup` installs it) if it runs.
+pub fn wasmtime_reference() -> Option<PathBuf> {
+    static FOUND: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let path = std::env::var_os("PATH")?;
+            let exe = std::env::split_paths(&path)
+                .map(|d| d.join("wasmtime"))
+                .find(|p| p.is_file())?;
+            let out = Command::new(&exe).arg("--version").output().ok()?;
+            let works = out.status.success() && out.stdout.starts_with(b"wasmtime ");
+            works.then_some(exe)
+        })
+        .clone()
 }
 
 /// A unique empty scratch directory under the system temp dir.

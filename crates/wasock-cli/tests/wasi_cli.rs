@@ -263,18 +263,7 @@ fn rust_guest_through_the_cli() {
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "ok args_env\nok files\nok dirs\nok clocks\nok random\n"
-    );
-    assert_eq!(
-        std::fs::read_to_string(data.join("notes.txt")).unwrap(),
-        "line one\nline two\nline three\n"
-    );
-    assert_eq!(
-        std::fs::read_to_string(data.join("a/moved.txt")).unwrap(),
-        "deep"
-    );
+    common::assert_rust_wasi_results(&String::from_utf8_lossy(&out.stdout), &data);
 }
 
 /// The guests check themselves against POSIX; running them under the reference runtime keeps

@@ -56,18 +56,7 @@ fn rust_guest_files_clocks_random_and_exit_code() {
         .preopen_dir(&data, "/data");
     let (res, stdout, stderr) = run_captured(&wasm, config);
     assert_eq!(res.unwrap(), 3, "stderr: {stderr}");
-    assert_eq!(
-        stdout,
-        "ok args_env\nok files\nok dirs\nok clocks\nok random\n"
-    );
-    assert_eq!(
-        std::fs::read_to_string(data.join("notes.txt")).unwrap(),
-        "line one\nline two\nline three\n"
-    );
-    assert_eq!(
-        std::fs::read_to_string(data.join("a/moved.txt")).unwrap(),
-        "deep"
-    );
+    common::assert_rust_wasi_results(&stdout, &data);
 }
 
 #[test]

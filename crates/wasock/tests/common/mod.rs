@@ -234,3 +234,19 @@ pub fn assert_guest_ok(out: &Output, expected_oks: &[&str]) {
         );
     }
 }
+
+/// What `tests/guests/rust-wasi` must print and leave in its `/data` preopen (host `data`).
+pub fn assert_rust_wasi_results(stdout: &str, data: &Path) {
+    assert_eq!(
+        stdout,
+        "ok args_env\nok files\nok dirs\nok clocks\nok random\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("notes.txt")).unwrap(),
+        "line one\nline two\nline three\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("a/moved.txt")).unwrap(),
+        "deep"
+    );
+}

@@ -17,11 +17,19 @@ Network capabilities (deny by default):
       0.0.0.0/0 or ::/0 grants every address of that family.
   --allow-resolve=PATTERN[,...]  names getaddrinfo may resolve: an exact name,
       *.suffix (any name below suffix), or * (everything). IP literals need no grant.
+  --net='ACTION ROLES [PROTO] TARGET'  a rule; deny wins over allow. ACTION allow|deny,
+      ROLES bind,connect,send,accept,recv,resolve; PROTO tcp|udp|any; TARGET an address
+      as in --addr-pool, * (every address), or a host pattern (NAME, *.SUFFIX) with
+      an optional :PORT[-PORT]. Host patterns grant the addresses those names resolved to.
+  --net-policy=FILE  rules and max-sockets from a TOML file (check it: wasock policy check)
+  wasock policy explain [RULE...] ROLE [PROTO] TARGET  which rule decides, and why
+  Details: docs/network-policy.md
 
 Examples:
   wasock --addr-pool=127.0.0.1/32 server.wasm 8080
   wasock --dir=. --env=HOME=/ app.wasm arg1
-  wasock compile app.wasm -o app.cwasm && wasock app.cwasm";
+  wasock compile app.wasm -o app.cwasm && wasock app.cwasm
+  wasock --net='allow bind tcp 127.0.0.1:8080' --net='allow accept tcp 127.0.0.0/8' srv.wasm";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -47,6 +55,49 @@ enum Command {
     Run(RunArgs),
     /// Compile a module ahead of time to a .cwasm that `wasock` runs directly.
     Compile(CompileArgs),
+    /// Explain or check a network policy.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum PolicyCommand {
+    /// Print which rule decides an operation, and why (exit 0 allowed, 1 denied).
+    Explain(ExplainArgs),
+    /// Validate a policy file: line-numbered errors (exit 1), warnings, or `FILE: ok`.
+    Check {
+        /// The TOML policy file.
+        file: PathBuf,
+    },
+}
+
+/// The flags that make up a policy, shared by `run` and `policy explain`.
+#[derive(Args, Debug)]
+pub(crate) struct PolicyArgs {
+    /// Addresses the guest may use (see below); repeatable, entries accumulate.
+    #[arg(long = "addr-pool", value_name = "ENTRIES")]
+    addr_pool: Vec<String>,
+    /// Names the guest may resolve (see below); repeatable.
+    #[arg(long = "allow-resolve", value_name = "PATTERNS")]
+    allow_resolve: Vec<String>,
+    /// A network rule `ACTION ROLES [PROTO] TARGET` (see below); repeatable.
+    #[arg(long = "net", value_name = "RULE")]
+    net: Vec<String>,
+    /// Rules (and max-sockets) from a TOML policy file; repeatable.
+    #[arg(long = "net-policy", value_name = "FILE")]
+    net_policy: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ExplainArgs {
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
+    /// Treat NAME as resolved to ADDRESS (for host-pattern rules); repeatable.
+    #[arg(long = "pin", value_name = "NAME=ADDRESS")]
+    pub(crate) pins: Vec<String>,
+    /// Rules (each one quoted argument), then the operation: ROLE [PROTO] TARGET.
+    #[arg(required = true, value_name = "[RULE]... ROLE [PROTO] TARGET")]
+    pub(crate) words: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -69,12 +120,14 @@ struct RunArgs {
     /// Set an environment variable for the guest (repeatable).
     #[arg(long = "env", value_name = "KEY=VALUE")]
     envs: Vec<String>,
-    /// Addresses the guest may use (see below); repeatable, entries accumulate.
-    #[arg(long = "addr-pool", value_name = "ENTRIES")]
-    addr_pool: Vec<String>,
-    /// Names the guest may resolve (see below); repeatable.
-    #[arg(long = "allow-resolve", value_name = "PATTERNS")]
-    allow_resolve: Vec<String>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Cap on the sockets open at once; past it socket() and accept() fail with EMFILE.
+    #[arg(long = "max-sockets", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_sockets: Option<u32>,
+    /// Answer getaddrinfo from this /etc/hosts-style file before the system resolver.
+    #[arg(long = "hosts-file", value_name = "FILE")]
+    hosts_file: Option<PathBuf>,
     /// Log every socket operation and its result to stderr.
     #[arg(long = "trace-net")]
     trace_net: bool,
@@ -144,7 +197,7 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
     }
 }
 
-fn usage(msg: impl Into<String>) -> anyhow::Error {
+pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Usage(msg.into()))
 }
 
@@ -164,6 +217,7 @@ pub fn main() -> Result<u8> {
     match cli.command {
         Some(Command::Compile(c)) => compile(c),
         Some(Command::Run(r)) => run(r),
+        Some(Command::Policy(p)) => crate::policy_cmd::main(p),
         None => run(cli.run),
     }
 }
@@ -224,31 +278,56 @@ fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
             }
         }
     }
-    config.policy(build_policy(r)?).trace_net(r.trace_net);
+    let mut policy = build_policy(&r.policy)?;
+    if let Some(n) = r.max_sockets {
+        policy.set_max_sockets(Some(n as usize));
+    }
+    if r.verbose != Some(0) {
+        for w in policy.warnings() {
+            eprintln!("wasock: warning: {w}");
+        }
+    }
+    config.policy(policy).trace_net(r.trace_net);
+    if let Some(f) = &r.hosts_file {
+        config.hosts_file(f);
+    }
     if let Some(n) = r.max_threads {
         config.max_threads(n);
     }
     Ok(config)
 }
 
-fn build_policy(r: &RunArgs) -> Result<Policy> {
+/// Builds the policy from its flags, in a fixed order: `--addr-pool`, `--allow-resolve`,
+/// `--net-policy` files, then `--net` rules (order only matters for rule numbers).
+pub(crate) fn build_policy(r: &PolicyArgs) -> Result<Policy> {
     let mut policy = Policy::default();
     for v in &r.addr_pool {
-        let warnings = policy
-            .addr_pool
-            .add_flag(v)
+        policy
+            .add_addr_pool(v)
             .map_err(|e| usage(format!("--addr-pool={v}: {e}")))?;
-        if r.verbose != Some(0) {
-            for w in warnings {
-                eprintln!("wasock: warning: {w}");
-            }
-        }
     }
     for v in &r.allow_resolve {
         policy
-            .resolve
-            .add_flag(v)
+            .add_allow_resolve(v)
             .map_err(|e| usage(format!("--allow-resolve={v}: {e}")))?;
+    }
+    for f in &r.net_policy {
+        if let Err(errors) = policy.add_file(f) {
+            let more = match errors.len() {
+                1 => String::new(),
+                n => format!(
+                    " (and {} more: see wasock policy check {})",
+                    n - 1,
+                    f.display()
+                ),
+            };
+            bail!("{}{more}", errors[0]);
+        }
+    }
+    for v in &r.net {
+        policy
+            .add_net_rule(v, "--net")
+            .map_err(|e| usage(e.to_string()))?;
     }
     Ok(policy)
 }

@@ -1,6 +1,7 @@
 //! The `wasock` command: parse iwasm-compatible flags, build a `Config`, call the library.
 
 mod cli;
+mod policy_cmd;
 
 use std::process::ExitCode;
 

@@ -24,6 +24,7 @@ pub struct Config {
     pub(crate) trace_net: bool,
     pub(crate) max_fds: Option<usize>,
     pub(crate) max_threads: Option<u32>,
+    pub(crate) hosts_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -92,6 +93,13 @@ impl Config {
     /// Caps the number of open fds (default 16384); more gives the guest `EMFILE`.
     pub fn max_fds(&mut self, n: usize) -> &mut Self {
         self.max_fds = Some(n);
+        self
+    }
+
+    /// Answers the guest's `getaddrinfo` from an `/etc/hosts`-style file before the system
+    /// resolver (`--hosts-file`); the file is read again on every lookup.
+    pub fn hosts_file(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.hosts_file = Some(path.into());
         self
     }
 

@@ -58,6 +58,7 @@ pub fn build_ctx(config: Config) -> Result<Arc<WasiCtx>> {
             .map(|(k, v)| format!("{k}={v}").into_bytes())
             .collect(),
         fds,
+        net: crate::net::guard::NetState::new(&config.policy, config.hosts_file),
         policy: config.policy,
         denials: crate::trace::DenialLog::new(),
         trace,

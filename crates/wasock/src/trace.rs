@@ -40,10 +40,19 @@ impl DenialLog {
 
     /// As [`DenialLog::report`], to any sink; returns whether a line was written.
     pub fn report_to(&self, denial: &Denial, sink: &mut dyn Write) -> bool {
+        self.once_to(denial.key(), denial, sink)
+    }
+
+    /// Writes `wasock: <line>` to stderr the first time `key` is seen (quota notices and the
+    /// like share the denials' once-only bookkeeping and cap).
+    pub fn notice(&self, key: &str, line: &dyn std::fmt::Display) {
+        self.once_to(format!("notice {key}"), line, &mut std::io::stderr());
+    }
+
+    fn once_to(&self, key: String, line: &dyn std::fmt::Display, sink: &mut dyn Write) -> bool {
         let line = {
             // A panic elsewhere while holding the lock leaves the set intact: keep using it.
             let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-            let key = denial.key();
             if seen.keys.contains(&key) {
                 return false;
             }
@@ -58,7 +67,7 @@ impl DenialLog {
                 )
             } else {
                 seen.keys.insert(key);
-                format!("wasock: {denial}\n")
+                format!("wasock: {line}\n")
             }
         };
         // Written after the lock is released: a slow stderr must not stall other threads.
@@ -113,11 +122,11 @@ impl NetTrace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{Op, Policy};
+    use crate::policy::{DnsPins, Op, Policy, Proto};
 
     fn denial(op: Op, addr: &str) -> Denial {
         Policy::new()
-            .check_addr(op, addr.parse().unwrap())
+            .check_addr(op, Proto::Tcp, addr.parse().unwrap(), &DnsPins::default())
             .unwrap_err()
     }
 
@@ -134,9 +143,24 @@ mod tests {
             (denial(Op::Bind, "127.0.0.2:80"), true),
             (denial(Op::Connect, "127.0.0.2:81"), true),
             (denial(Op::Connect, "[::1]:80"), true),
-            (Policy::new().check_resolve("a.org").unwrap_err(), true),
-            (Policy::new().check_resolve("a.org").unwrap_err(), false),
-            (Policy::new().check_resolve("b.org").unwrap_err(), true),
+            (
+                Policy::new()
+                    .check_resolve("a.org", &DnsPins::default())
+                    .unwrap_err(),
+                true,
+            ),
+            (
+                Policy::new()
+                    .check_resolve("a.org", &DnsPins::default())
+                    .unwrap_err(),
+                false,
+            ),
+            (
+                Policy::new()
+                    .check_resolve("b.org", &DnsPins::default())
+                    .unwrap_err(),
+                true,
+            ),
         ];
         for (i, (d, written)) in cases.iter().enumerate() {
             assert_eq!(log.report_to(d, &mut out), *written, "case {i}: {d}");

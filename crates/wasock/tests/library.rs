@@ -63,7 +63,7 @@ fn rust_guest_files_clocks_random_and_exit_code() {
 fn policy_value_grants_and_denies_without_a_cli() {
     let wasm = common::compile_c("net/nonblock.c", false);
     let mut policy = Policy::default();
-    policy.addr_pool.add_flag("127.0.0.1/32").unwrap();
+    policy.add_addr_pool("127.0.0.1/32").unwrap();
     let mut config = Config::new();
     config.arg("nonblock").policy(policy);
     let (res, stdout, stderr) = run_captured(&wasm, config);

@@ -8,6 +8,8 @@
 #![allow(clippy::too_many_arguments)]
 
 pub mod addr;
+pub mod guard;
+pub mod hosts;
 pub mod io;
 pub mod options;
 pub mod resolve;

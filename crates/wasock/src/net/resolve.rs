@@ -1,9 +1,13 @@
-//! `sock_addr_resolve`: name resolution behind the `--allow-resolve` list.
+//! `sock_addr_resolve`: name resolution behind the policy's `resolve` rules, answered from the
+//! `--hosts-file` first, with DNS pinning for names that host-pattern rules grant by.
 
 use super::addr::{decode_hints, encode_addr_info, ADDR_INFO_SIZE, HINTS_SIZE};
+use super::hosts;
 use crate::abi::{Errno, GuestMemory, WasiResult};
+use crate::policy::MAX_PINNED_NAMES;
 use crate::wasi::WasiCtx;
 use dns_lookup::{AddrInfoHints, LookupErrorKind};
+use std::net::{IpAddr, SocketAddr};
 
 const SOCKET_ANY: i32 = -1;
 const SOCKET_STREAM: i32 = 1;
@@ -34,7 +38,8 @@ pub fn sock_addr_resolve(
 
     let literal = crate::policy::ResolveAllowList::is_literal(&host);
     if !literal {
-        cx.policy.check_resolve(&host).map_err(|denial| {
+        let verdict = cx.policy.check_resolve(&host, &cx.net.pins());
+        verdict.map_err(|denial| {
             cx.denials.report(&denial);
             Errno::Acces
         })?;
@@ -66,23 +71,129 @@ pub fn sock_addr_resolve(
         ai.flags |= libc::AI_NUMERICHOST;
     }
     let service = (!service.is_empty()).then_some(service.as_str());
-    let results =
-        dns_lookup::getaddrinfo(Some(&host), service, Some(ai)).map_err(|e| match e.kind() {
-            LookupErrorKind::Again => Errno::Again,
-            LookupErrorKind::Memory => Errno::NoMem,
-            LookupErrorKind::Fail => Errno::Io,
-            LookupErrorKind::System => Errno::from(std::io::Error::from(e)),
-            // EAI_NONAME and the rest: WAMR's mapping for an unknown name.
-            _ => Errno::Inval,
-        })?;
-    let entries: Vec<_> = results
-        .filter_map(Result::ok)
-        .filter(|a| a.socktype == libc::SOCK_STREAM || a.socktype == libc::SOCK_DGRAM)
-        .filter(|a| [0, libc::IPPROTO_TCP, libc::IPPROTO_UDP].contains(&a.protocol))
-        .collect();
-    for (i, a) in entries.iter().take(n as usize).enumerate() {
-        let bytes = encode_addr_info(&a.sockaddr, a.socktype == libc::SOCK_STREAM);
+    let from_file = match &cx.net.hosts_file {
+        Some(path) if !literal => hosts::lookup(path, &host).map_err(|e| {
+            cx.denials.notice(
+                "hosts-file",
+                &format!("cannot read --hosts-file {}: {e}", path.display()),
+            );
+            Errno::Io
+        })?,
+        _ => None,
+    };
+    let mut entries = match from_file {
+        Some(ips) => file_entries(&ips, service, ai)?,
+        None => system_entries(&host, service, ai)?,
+    };
+    if !literal && cx.policy.pins_name(&host) {
+        pin(cx, &host, &mut entries)?;
+    }
+    for (i, (addr, stream)) in entries.iter().take(n as usize).enumerate() {
+        let bytes = encode_addr_info(addr, *stream);
         mem.write(out + i as u32 * ADDR_INFO_SIZE, &bytes)?;
     }
     mem.write_u32(total_out, entries.len() as u32)
+}
+
+/// One answer: an address and whether it is for a stream socket.
+type Answer = (SocketAddr, bool);
+
+fn lookup_error(e: dns_lookup::LookupError) -> Errno {
+    match e.kind() {
+        LookupErrorKind::Again => Errno::Again,
+        LookupErrorKind::Memory => Errno::NoMem,
+        LookupErrorKind::Fail => Errno::Io,
+        LookupErrorKind::System => Errno::from(std::io::Error::from(e)),
+        // EAI_NONAME and the rest: WAMR's mapping for an unknown name.
+        _ => Errno::Inval,
+    }
+}
+
+/// The system resolver's answer, stream and datagram entries only.
+fn system_entries(host: &str, service: Option<&str>, ai: AddrInfoHints) -> WasiResult<Vec<Answer>> {
+    let results = dns_lookup::getaddrinfo(Some(host), service, Some(ai)).map_err(lookup_error)?;
+    Ok(results
+        .filter_map(Result::ok)
+        .filter(|a| a.socktype == libc::SOCK_STREAM || a.socktype == libc::SOCK_DGRAM)
+        .filter(|a| [0, libc::IPPROTO_TCP, libc::IPPROTO_UDP].contains(&a.protocol))
+        .map(|a| (a.sockaddr, a.socktype == libc::SOCK_STREAM))
+        .collect())
+}
+
+/// The hosts file's addresses, shaped as getaddrinfo would: filtered by family, one entry per
+/// socket type (both when the hints leave it open), the service's port.
+fn file_entries(
+    ips: &[IpAddr],
+    service: Option<&str>,
+    ai: AddrInfoHints,
+) -> WasiResult<Vec<Answer>> {
+    let port = match service {
+        None => 0,
+        Some(s) => match s.parse::<u16>() {
+            Ok(p) => p,
+            // A service name: let the C library map it, without any host lookup.
+            Err(_) => {
+                let numeric = AddrInfoHints {
+                    flags: libc::AI_NUMERICHOST,
+                    ..ai
+                };
+                system_entries("0.0.0.0", Some(s), numeric)?
+                    .first()
+                    .map_or(0, |(a, _)| a.port())
+            }
+        },
+    };
+    let kinds: &[bool] = match ai.socktype {
+        libc::SOCK_STREAM => &[true],
+        libc::SOCK_DGRAM => &[false],
+        _ => &[true, false],
+    };
+    let family_ok = |ip: &IpAddr| match ai.address {
+        libc::AF_INET => ip.is_ipv4(),
+        libc::AF_INET6 => ip.is_ipv6(),
+        _ => true,
+    };
+    let answers: Vec<Answer> = ips
+        .iter()
+        .filter(|ip| family_ok(ip))
+        .flat_map(|ip| kinds.iter().map(move |s| (SocketAddr::new(*ip, port), *s)))
+        .collect();
+    if answers.is_empty() {
+        // The name is known, but not in this family: what getaddrinfo says then.
+        return Err(Errno::Inval);
+    }
+    Ok(answers)
+}
+
+/// DNS pinning: the first answer for `host` fixes the addresses it grants; later answers keep
+/// only those, and an answer with none of them fails as an unknown name.
+fn pin(cx: &WasiCtx, host: &str, entries: &mut Vec<Answer>) -> WasiResult<()> {
+    let ips: Vec<IpAddr> = entries.iter().map(|(a, _)| a.ip()).collect();
+    let admitted = cx.net.pins().admit(host, &ips).map_err(|_| {
+        cx.denials.notice(
+            "pins full",
+            &format!(
+                "denied resolve of {}: {MAX_PINNED_NAMES} names are pinned already (DNS pinning \
+                 keeps at most that many per instance)",
+                crate::policy::printable(host)
+            ),
+        );
+        Errno::NoMem
+    })?;
+    let before = entries.len();
+    entries.retain(|(a, _)| admitted.contains(&a.ip().to_canonical()));
+    if entries.len() < before {
+        cx.denials.notice(
+            &format!("pinned {host}"),
+            &format!(
+                "resolve of {}: dropped addresses outside its first answer (DNS pinning: a name \
+                 grants only what it first resolved to)",
+                crate::policy::printable(host)
+            ),
+        );
+        if entries.is_empty() {
+            return Err(Errno::Inval);
+        }
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //! `sock_close`, and preview1's `sock_recv`, `sock_send`, `sock_shutdown`.
 
 use super::addr::{read_addr, write_addr, ADDR_SIZE};
+use super::guard::{acquire, admits_peer, check};
 use super::io::{recv_from_vectored, send_vectored};
 use super::Socket;
 use crate::abi::types::{fdflags, rights};
@@ -20,14 +21,6 @@ const RECV_PEEK: u32 = 1;
 const RECV_WAITALL: u32 = 2;
 /// preview1 `roflags`.
 const RECV_DATA_TRUNCATED: u16 = 1;
-
-/// Applies the capability policy; a denial is reported once on stderr and is `EACCES`.
-pub(crate) fn check(cx: &WasiCtx, op: Op, addr: SocketAddr) -> WasiResult<()> {
-    cx.policy.check_addr(op, addr).map_err(|denial| {
-        cx.denials.report(&denial);
-        Errno::Acces
-    })
-}
 
 /// Looks up a socket fd with the rights WAMR requires (`ENOTCAPABLE` on non-sockets).
 pub(crate) fn socket(cx: &WasiCtx, fd: u32, needed: u64) -> WasiResult<Arc<Socket>> {
@@ -63,25 +56,26 @@ pub fn sock_open(
     } else {
         (Type::STREAM, Protocol::TCP)
     };
+    let permit = acquire(cx)?;
     let inner = socket2::Socket::new(domain, ty, Some(proto))?;
-    let fd = cx.push(Entry::new_socket(Socket { inner, dgram }))?;
+    let fd = cx.push(Entry::new_socket(Socket::new(inner, dgram, permit)))?;
     mem.write_u32(out, fd.0)
 }
 
 /// `sock_bind(fd, addr)`.
 pub fn sock_bind(cx: &WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, addr: u32) -> WasiResult<()> {
     let addr = read_addr(mem, addr)?;
-    check(cx, Op::Bind, addr)?;
-    let e = socket(cx, fd, rights::SOCK_BIND)?;
-    Ok(e.inner.bind(&addr.into())?)
+    let s = socket(cx, fd, rights::SOCK_BIND)?;
+    check(cx, Op::Bind, s.proto(), addr)?;
+    Ok(s.inner.bind(&addr.into())?)
 }
 
 /// `sock_connect(fd, addr)`: blocking, or `EINPROGRESS` on a non-blocking socket.
 pub fn sock_connect(cx: &WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, addr: u32) -> WasiResult<()> {
     let addr = read_addr(mem, addr)?;
-    check(cx, Op::Connect, addr)?;
-    let e = socket(cx, fd, rights::SOCK_CONNECT)?;
-    Ok(e.inner.connect(&addr.into())?)
+    let s = socket(cx, fd, rights::SOCK_CONNECT)?;
+    check(cx, Op::Connect, s.proto(), addr)?;
+    Ok(s.inner.connect(&addr.into())?)
 }
 
 /// `sock_listen(fd, backlog)`: a never-bound socket would be auto-bound by the kernel to the
@@ -92,20 +86,23 @@ pub fn sock_listen(
     fd: u32,
     backlog: u32,
 ) -> WasiResult<()> {
-    let e = socket(cx, fd, rights::SOCK_LISTEN)?;
-    let s = e;
+    let s = socket(cx, fd, rights::SOCK_LISTEN)?;
     let local = std_addr(&s.inner.local_addr()?)?;
     if local.port() == 0 {
         let wildcard = match local {
             SocketAddr::V4(_) => SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 0),
             SocketAddr::V6(_) => SocketAddr::new(Ipv6Addr::UNSPECIFIED.into(), 0),
         };
-        check(cx, Op::Listen, wildcard)?;
+        check(cx, Op::Listen, s.proto(), wildcard)?;
     }
     Ok(s.inner.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?)
 }
 
 /// `sock_accept(fd, flags) -> fd`: honours `NONBLOCK` for the new socket (WAMR ignores it).
+///
+/// A peer the policy refuses never reaches the guest: the host resets the connection and
+/// waits for the next one (a non-blocking listener then says `EAGAIN`). A connection past
+/// the socket quota is reset too, and the guest gets `EMFILE`.
 pub fn sock_accept(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -114,17 +111,32 @@ pub fn sock_accept(
     out: u32,
 ) -> WasiResult<()> {
     mem.slice(out, 4)?;
-    let e = socket(cx, fd, rights::SOCK_ACCEPT)?;
-    let s = e;
-    let (inner, _peer) = s.inner.accept()?;
+    let s = socket(cx, fd, rights::SOCK_ACCEPT)?;
+    let (inner, permit) = loop {
+        let (inner, peer) = s.inner.accept()?;
+        if !admits_peer(cx, peer.as_socket()) {
+            reset(inner);
+            continue;
+        }
+        match acquire(cx) {
+            Ok(permit) => break (inner, permit),
+            Err(e) => {
+                reset(inner);
+                return Err(e);
+            }
+        }
+    };
     if flags & u32::from(fdflags::NONBLOCK) != 0 {
         inner.set_nonblocking(true)?;
     }
-    let new_fd = cx.push(Entry::new_socket(Socket {
-        inner,
-        dgram: s.dgram,
-    }))?;
+    let new_fd = cx.push(Entry::new_socket(Socket::new(inner, s.dgram, permit)))?;
     mem.write_u32(out, new_fd.0)
+}
+
+/// Closes a connection the guest will never see with a reset, so the peer learns at once.
+fn reset(conn: socket2::Socket) {
+    let _ = conn.set_linger(Some(std::time::Duration::ZERO));
+    drop(conn);
 }
 
 /// `sock_addr_local(fd) -> addr`; unbound gives the family's wildcard with port 0.
@@ -178,8 +190,8 @@ pub fn sock_send_to(
     mem.slice(out, 4)?;
     let bufs = mem.ciovecs(iovs, iovs_len)?;
     let dest = read_addr(mem, dest)?;
-    check(cx, Op::SendTo, dest)?;
     let e = socket(cx, fd, rights::FD_WRITE)?;
+    check(cx, Op::SendTo, e.proto(), dest)?;
     let n = rustix::net::sendmsg_addr(
         e,
         &dest,
@@ -208,7 +220,7 @@ pub fn sock_recv_from(
     let (s, got) = {
         let mut bufs = mem.iovecs_mut(iovs, iovs_len)?;
         let s = socket(cx, fd, rights::FD_READ)?;
-        let got = recv_from_vectored(&s, &mut bufs, recv_flags(flags))?;
+        let got = recv_from_vectored(cx, &s, &mut bufs, recv_flags(flags))?;
         (s, got)
     };
     let from = match got.from {
@@ -244,7 +256,7 @@ pub fn sock_recv(
     let got = {
         let mut bufs = mem.iovecs_mut(iovs, iovs_len)?;
         let e = socket(cx, fd, rights::FD_READ)?;
-        recv_from_vectored(&e, &mut bufs, recv_flags(flags))?
+        recv_from_vectored(cx, &e, &mut bufs, recv_flags(flags))?
     };
     mem.write_u32(out, got.len as u32)?;
     mem.write_u16(

@@ -73,7 +73,7 @@ impl FromStr for PoolEntry {
     type Err = PolicyError;
 
     fn from_str(s: &str) -> Result<Self, PolicyError> {
-        parse_entry(s.trim()).map(|(entry, _)| entry)
+        parse_entry(s.trim(), "--addr-pool entry").map(|(entry, _)| entry)
     }
 }
 
@@ -93,15 +93,21 @@ impl AddrPool {
     ///
     /// All entries are parsed before any is added, so an error leaves the pool unchanged.
     pub fn add_flag(&mut self, value: &str) -> Result<Vec<String>, PolicyError> {
+        let (parsed, warnings) = Self::parse_flag(value)?;
+        self.entries.extend(parsed);
+        Ok(warnings)
+    }
+
+    /// Parses one `--addr-pool` value into its entries and start-up warnings, all or nothing.
+    pub fn parse_flag(value: &str) -> Result<(Vec<PoolEntry>, Vec<String>), PolicyError> {
         let mut parsed = Vec::new();
         let mut warnings = Vec::new();
         for raw in value.split(',') {
-            let (entry, warning) = parse_entry(raw.trim())?;
+            let (entry, warning) = parse_entry(raw.trim(), "--addr-pool entry")?;
             parsed.push(entry);
             warnings.extend(warning);
         }
-        self.entries.extend(parsed);
-        Ok(warnings)
+        Ok((parsed, warnings))
     }
 
     /// Adds an already-built entry (for embedders that do not go through flag syntax).
@@ -171,8 +177,12 @@ fn is_decimal(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Parses one trimmed entry into the entry and an optional start-up warning.
-fn parse_entry(raw: &str) -> Result<(PoolEntry, Option<String>), PolicyError> {
+/// Parses one trimmed entry into the entry and an optional start-up warning, which names the
+/// entry as `what` (`--addr-pool entry`, `rule target`).
+pub(crate) fn parse_entry(
+    raw: &str,
+    what: &str,
+) -> Result<(PoolEntry, Option<String>), PolicyError> {
     if raw.is_empty() {
         return Err(bad(
             raw,
@@ -226,7 +236,7 @@ fn parse_entry(raw: &str) -> Result<(PoolEntry, Option<String>), PolicyError> {
     if mapped {
         // iwasm matched such an entry only for IPv6 sockets: it now allows IPv4 sockets too.
         warning = Some(format!(
-            "--addr-pool entry `{raw}` is IPv4-mapped: wasock matches it as {entry}, for \
+            "{what} `{raw}` is IPv4-mapped: wasock matches it as {entry}, for \
              IPv4 and IPv6 sockets alike (iwasm matched it only on IPv6 sockets)"
         ));
     }
@@ -245,7 +255,7 @@ fn parse_entry(raw: &str) -> Result<(PoolEntry, Option<String>), PolicyError> {
             ("IPv6", "::/0")
         };
         warning = Some(format!(
-            "--addr-pool entry `{raw}` allows {covers}: iwasm treats an all-zero address as \
+            "{what} `{raw}` allows {covers}: iwasm treats an all-zero address as \
              every {family} address whatever the mask, wasock does not (write {all} to allow \
              every {family} address)"
         ));
@@ -345,7 +355,7 @@ fn parse_mask(raw: &str, m: &str, max: u8, v6: bool) -> Result<u8, PolicyError> 
     }
 }
 
-fn parse_ports(raw: &str, p: &str) -> Result<(u16, u16), PolicyError> {
+pub(crate) fn parse_ports(raw: &str, p: &str) -> Result<(u16, u16), PolicyError> {
     if p.is_empty() {
         return Err(bad(
             raw,

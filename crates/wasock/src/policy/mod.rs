@@ -1,8 +1,10 @@
 //! The network capability policy: pure decisions, no I/O, deny by default.
 //!
-//! `--addr-pool` ([`AddrPool`]) governs `bind`, `connect`, `sendto` (and any `sendmsg`-style
-//! destination) and the auto-bind of `listen`; `--allow-resolve` ([`ResolveAllowList`]) governs
-//! name resolution. The rules (spec §14.1, §14.2), and where they differ from iwasm:
+//! A policy is an ordered list of rules (`ACTION ROLES [PROTO] TARGET`, see [`Rule`] and
+//! docs/network-policy.md); deny wins over allow, and nothing is allowed that no rule allows.
+//! WAMR's flags are sugar: `--addr-pool=E` is `allow bind,connect,send any E` (plus, once,
+//! `allow accept,recv any *`, since iwasm never checks inbound peers) and `--allow-resolve=P`
+//! is `allow resolve P`. Where this differs from iwasm (spec §14.1, §14.2):
 //!
 //! * Targets are canonicalised first ([`canonicalize`]): an IPv4-mapped IPv6 address
 //!   `::ffff:a.b.c.d` *is* the IPv4 address `a.b.c.d`, so only IPv4 entries can allow it. This
@@ -16,19 +18,27 @@
 //! * Matching is strict CIDR (`0.0.0.0/15` is 0.0.0.0–0.1.255.255), families never cross, the
 //!   unspecified address is an ordinary target, and the IPv6 scope id is not part of a match.
 //! * Names are matched case-insensitively with one trailing dot ignored; IP literals need no
-//!   permission (they cause no DNS traffic, and the pool still governs their use).
+//!   permission (they cause no DNS traffic, and the rules still govern their use).
 
 mod addr_pool;
+mod file;
+mod lint;
+mod pins;
 mod resolve;
+mod rule;
 
 pub use addr_pool::{AddrPool, PoolEntry};
-pub use resolve::ResolveAllowList;
+pub use file::FileError;
+pub use pins::{DnsPins, PinError, MAX_PINNED_NAMES};
+pub use resolve::{HostPattern, ResolveAllowList};
+pub use rule::{Action, Proto, Query, Role, Roles, Rule, Subject, Target};
 
 use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
-/// A socket operation the address pool governs.
+/// A socket operation the policy governs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     /// `bind`: checked against the local address.
@@ -41,6 +51,23 @@ pub enum Op {
     /// because the kernel would auto-bind it there. Allowing that needs a wildcard entry
     /// (`0.0.0.0/32`, `::/128`, or a `/0`) whose ports, if restricted, include 0.
     Listen,
+    /// An incoming connection: checked against the peer.
+    Accept,
+    /// An incoming datagram: checked against its source.
+    Recv,
+}
+
+impl Op {
+    /// The rule role that governs the operation.
+    pub fn role(self) -> Role {
+        match self {
+            Op::Bind | Op::Listen => Role::Bind,
+            Op::Connect => Role::Connect,
+            Op::SendTo => Role::Send,
+            Op::Accept => Role::Accept,
+            Op::Recv => Role::Recv,
+        }
+    }
 }
 
 impl fmt::Display for Op {
@@ -50,6 +77,8 @@ impl fmt::Display for Op {
             Op::Connect => "connect",
             Op::SendTo => "sendto",
             Op::Listen => "listen",
+            Op::Accept => "accept",
+            Op::Recv => "recv",
         })
     }
 }
@@ -73,33 +102,71 @@ pub enum PolicyError {
         /// What is wrong with it and what to write instead.
         reason: String,
     },
+    /// A bad `--net` rule.
+    #[error("invalid --net rule `{rule}`: {reason}")]
+    Rule {
+        /// The rule as given (trimmed).
+        rule: String,
+        /// What is wrong with it and what to write instead.
+        reason: String,
+    },
+}
+
+/// Why an operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// No rule allows it.
+    NoRule {
+        /// The policy was written with WAMR's flags only: the fix names `--addr-pool` /
+        /// `--allow-resolve`, as iwasm users know them.
+        legacy: bool,
+        /// Some rule covers the address for this role but not this port.
+        port_only: bool,
+    },
+    /// A `deny` rule matches.
+    Rule {
+        /// The rule, in `--net` syntax.
+        rule: String,
+        /// Where it came from (`--net`, `FILE:LINE`, …).
+        origin: String,
+    },
+    /// The embedder's hook refused it.
+    Hook,
 }
 
 /// A refused operation; `Display` is the one-line diagnostic (without the `wasock: ` prefix).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Denial {
-    /// An address the pool does not allow.
+    /// An address the policy does not allow.
     Addr {
         /// The operation.
         op: Op,
-        /// The target, canonicalised (a mapped IPv6 target appears as IPv4).
+        /// The socket's protocol.
+        proto: Proto,
+        /// The address, canonicalised (a mapped IPv6 address appears as IPv4).
         addr: SocketAddr,
-        /// Some entry covers the address but none allows this port.
-        port_only: bool,
+        /// Why.
+        reason: Reason,
     },
-    /// A name the allow-list does not allow.
+    /// A name the policy does not allow resolving.
     Resolve {
         /// The name as the guest gave it.
         host: String,
+        /// Why.
+        reason: Reason,
     },
 }
 
 impl Denial {
-    /// The identity under which a denial is reported once: operation and address, or the name.
+    /// The identity under which a denial is reported once: operation and address (inbound:
+    /// the peer's address without its ephemeral port), or the name.
     pub fn key(&self) -> String {
         match self {
+            Denial::Addr { op, addr, .. } if op.role().is_inbound() => {
+                format!("{op} {}", addr.ip())
+            }
             Denial::Addr { op, addr, .. } => format!("{op} {addr}"),
-            Denial::Resolve { host } => format!("resolve {host}"),
+            Denial::Resolve { host, .. } => format!("resolve {host}"),
         }
     }
 }
@@ -110,51 +177,157 @@ impl fmt::Display for Denial {
             Denial::Addr {
                 op,
                 addr,
-                port_only,
+                reason:
+                    Reason::NoRule {
+                        legacy: true,
+                        port_only,
+                    },
+                ..
+            } if !op.role().is_inbound() => legacy_addr_denial(f, *op, *addr, *port_only),
+            Denial::Addr {
+                op,
+                proto,
+                addr,
+                reason,
             } => {
-                // The suggestion is the narrowest entry that would allow exactly this target,
-                // written in flag syntax so it can be pasted as is.
-                let max = if addr.is_ipv4() { 32 } else { 128 };
-                let fix = PoolEntry {
-                    net: addr.ip(),
-                    prefix: max,
-                    ports: port_only.then_some((addr.port(), addr.port())),
-                };
-                write!(f, "denied {op} to {addr}: ")?;
-                if *port_only {
-                    write!(f, "port {} ", addr.port())?;
+                let inbound = op.role().is_inbound();
+                let dir = if inbound { "from" } else { "to" };
+                write!(f, "denied {op} {proto} {dir} {addr}: ")?;
+                match reason {
+                    Reason::NoRule { .. } => {
+                        // The narrowest rule that allows exactly this; inbound peers without
+                        // their port, which is ephemeral.
+                        let target = if inbound {
+                            addr.ip().to_string()
+                        } else {
+                            addr.to_string()
+                        };
+                        write!(
+                            f,
+                            "no rule allows it (allow it with --net='allow {} {proto} {target}'",
+                            op.role()
+                        )?;
+                        if *op == Op::Listen {
+                            f.write_str(
+                                ", or bind the socket to an allowed address before listen",
+                            )?;
+                        }
+                        f.write_str(")")
+                    }
+                    other => write_reason(f, other),
                 }
-                write!(f, "not in --addr-pool (allow it with --addr-pool={fix}")?;
-                if *op == Op::Listen {
-                    // The guest never named this address: say where it came from.
-                    f.write_str(", or bind the socket to an allowed address before listen")?;
-                }
-                f.write_str(")")
             }
-            Denial::Resolve { host } => {
-                write!(
-                    f,
-                    "denied resolve of {}: not in --allow-resolve ",
-                    printable(host)
-                )?;
-                // The guest chooses the name: suggest it only if it is a pattern that the flag
-                // accepts and that matches it, never something that would fail at start-up.
-                match resolve::suggestion(host) {
-                    Some(p) => write!(f, "(allow it with --allow-resolve={p})"),
-                    None => f.write_str("(only --allow-resolve=* would allow it)"),
+            Denial::Resolve { host, reason } => {
+                write!(f, "denied resolve of {}: ", printable(host))?;
+                match reason {
+                    Reason::NoRule { legacy, .. } => {
+                        let (flag, prefix) = if *legacy {
+                            ("--allow-resolve", "--allow-resolve=")
+                        } else {
+                            ("a rule", "--net='allow resolve ")
+                        };
+                        let close = if *legacy { "" } else { "'" };
+                        if *legacy {
+                            write!(f, "not in {flag} ")?;
+                        } else {
+                            f.write_str("no rule allows it ")?;
+                        }
+                        // The guest chooses the name: suggest it only if it is a pattern that
+                        // parses and matches it, never something that would fail at start-up.
+                        match resolve::suggestion(host) {
+                            Some(p) => write!(f, "(allow it with {prefix}{p}{close})"),
+                            None => write!(f, "(only {prefix}*{close} would allow it)"),
+                        }
+                    }
+                    other => write_reason(f, other),
                 }
             }
         }
     }
 }
 
+fn write_reason(f: &mut fmt::Formatter<'_>, reason: &Reason) -> fmt::Result {
+    match reason {
+        Reason::Rule { rule, origin } => write!(f, "forbidden by rule `{rule}` ({origin})"),
+        Reason::Hook => f.write_str("refused by the embedder's policy hook"),
+        Reason::NoRule { .. } => f.write_str("no rule allows it"),
+    }
+}
+
+/// iwasm users' form: `denied connect to A: not in --addr-pool (allow it with --addr-pool=…)`.
+fn legacy_addr_denial(
+    f: &mut fmt::Formatter<'_>,
+    op: Op,
+    addr: SocketAddr,
+    port_only: bool,
+) -> fmt::Result {
+    // The suggestion is the narrowest entry that would allow exactly this target, written in
+    // flag syntax so it can be pasted as is.
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    let fix = PoolEntry {
+        net: addr.ip(),
+        prefix: max,
+        ports: port_only.then_some((addr.port(), addr.port())),
+    };
+    write!(f, "denied {op} to {addr}: ")?;
+    if port_only {
+        write!(f, "port {} ", addr.port())?;
+    }
+    write!(f, "not in --addr-pool (allow it with --addr-pool={fix}")?;
+    if op == Op::Listen {
+        // The guest never named this address: say where it came from.
+        f.write_str(", or bind the socket to an allowed address before listen")?;
+    }
+    f.write_str(")")
+}
+
+/// A callback consulted for every decision no `deny` rule made: `Some(Allow)` or `Some(Deny)`
+/// overrides the rules' verdict, `None` keeps it.
+pub type Hook = Arc<dyn Fn(&Query<'_>) -> Option<Action> + Send + Sync>;
+
+/// A rule and where it came from.
+#[derive(Debug, Clone)]
+struct Placed {
+    rule: Rule,
+    origin: String,
+    /// Added by wasock on the user's behalf (the inbound grant of `--addr-pool`).
+    implied: bool,
+}
+
+/// Which rule decided a query, and which others matched it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The verdict.
+    pub allowed: bool,
+    /// The index (in [`Policy::rules`] order) of the deciding rule: the first matching `deny`,
+    /// else the first matching `allow`; `None` for a default deny or a hook's verdict.
+    pub by: Option<usize>,
+    /// Every other matching rule.
+    pub also: Vec<usize>,
+    /// The hook overrode the rules.
+    pub by_hook: bool,
+}
+
 /// The whole network policy of one instance; the default denies everything.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Policy {
-    /// `--addr-pool`: addresses that may be bound, connected and sent to.
-    pub addr_pool: AddrPool,
-    /// `--allow-resolve`: names that may be resolved.
-    pub resolve: ResolveAllowList,
+    rules: Vec<Placed>,
+    /// Some rule came from `--net`, a policy file's `rules`, or [`Policy::add_rule`].
+    uses_rules: bool,
+    inbound_granted: bool,
+    max_sockets: Option<usize>,
+    hook: Option<Hook>,
+    parse_warnings: Vec<String>,
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("rules", &self.rules)
+            .field("max_sockets", &self.max_sockets)
+            .field("hook", &self.hook.is_some())
+            .finish()
+    }
 }
 
 impl Policy {
@@ -163,28 +336,241 @@ impl Policy {
         Self::default()
     }
 
-    /// Decides whether `op` may use `addr` (canonicalised first).
-    pub fn check_addr(&self, op: Op, addr: SocketAddr) -> Result<(), Denial> {
+    /// Adds one `--addr-pool` value (comma-separated entries): `allow bind,connect,send any E`
+    /// for each, and once `allow accept,recv any *` (iwasm never checks inbound peers).
+    /// All or nothing: an error leaves the policy unchanged.
+    pub fn add_addr_pool(&mut self, value: &str) -> Result<(), PolicyError> {
+        let (entries, warnings) = AddrPool::parse_flag(value)?;
+        for e in entries {
+            self.push(
+                Rule {
+                    action: Action::Allow,
+                    roles: Roles::of(&[Role::Bind, Role::Connect, Role::Send]),
+                    proto: Proto::Any,
+                    target: Target::Net(e),
+                },
+                "--addr-pool",
+                false,
+            );
+        }
+        if !self.inbound_granted {
+            self.inbound_granted = true;
+            self.push(
+                Rule {
+                    action: Action::Allow,
+                    roles: Roles::of(&[Role::Accept, Role::Recv]),
+                    proto: Proto::Any,
+                    target: Target::Any { ports: None },
+                },
+                "implied by --addr-pool: iwasm never checks inbound peers",
+                true,
+            );
+        }
+        self.parse_warnings.extend(warnings);
+        Ok(())
+    }
+
+    /// Adds one `--allow-resolve` value (comma-separated patterns): `allow resolve P` each.
+    pub fn add_allow_resolve(&mut self, value: &str) -> Result<(), PolicyError> {
+        for pattern in ResolveAllowList::parse_flag(value)? {
+            self.push(
+                Rule {
+                    action: Action::Allow,
+                    roles: Roles::of(&[Role::Resolve]),
+                    proto: Proto::Any,
+                    target: Target::Host {
+                        pattern,
+                        ports: None,
+                    },
+                },
+                "--allow-resolve",
+                false,
+            );
+        }
+        Ok(())
+    }
+
+    /// Parses and adds one rule in `--net` syntax; `origin` names where it came from in
+    /// diagnostics (`--net`, `policy.toml:3`).
+    pub fn add_net_rule(&mut self, text: &str, origin: &str) -> Result<(), PolicyError> {
+        let (rule, warning) = Rule::parse(text)?;
+        self.parse_warnings.extend(warning);
+        self.push(rule, origin, false);
+        self.uses_rules = true;
+        Ok(())
+    }
+
+    /// Adds a rule built in code (its origin reads `embedder`).
+    pub fn add_rule(&mut self, rule: Rule) -> &mut Self {
+        self.push(rule, "embedder", false);
+        self.uses_rules = true;
+        self
+    }
+
+    fn push(&mut self, rule: Rule, origin: &str, implied: bool) {
+        self.rules.push(Placed {
+            rule,
+            origin: origin.to_string(),
+            implied,
+        });
+    }
+
+    /// The rules in order, each with its origin.
+    pub fn rules(&self) -> impl Iterator<Item = (&Rule, &str)> {
+        self.rules.iter().map(|p| (&p.rule, p.origin.as_str()))
+    }
+
+    /// Caps the sockets open at once (`--max-sockets`); `None` is no cap.
+    pub fn set_max_sockets(&mut self, n: Option<usize>) -> &mut Self {
+        self.max_sockets = n;
+        self
+    }
+
+    /// The socket cap, if any.
+    pub fn max_sockets(&self) -> Option<usize> {
+        self.max_sockets
+    }
+
+    /// Installs a callback for dynamic decisions (see [`Hook`]).
+    pub fn set_hook(
+        &mut self,
+        hook: impl Fn(&Query<'_>) -> Option<Action> + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Start-up warnings: risky grants and entries that mean less than iwasm would read.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = self.parse_warnings.clone();
+        w.extend(lint::lints(self));
+        w
+    }
+
+    /// Which rule decides `q`, given the names resolved so far.
+    pub fn decide(&self, q: &Query<'_>, pins: &DnsPins) -> Decision {
+        let matching: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| self.rules[i].rule.matches(q, pins))
+            .collect();
+        let deny = matching
+            .iter()
+            .copied()
+            .find(|&i| self.rules[i].rule.action == Action::Deny);
+        let by = deny.or_else(|| matching.first().copied());
+        let also = matching
+            .iter()
+            .copied()
+            .filter(|&i| Some(i) != by)
+            .collect();
+        let mut d = Decision {
+            allowed: by.is_some() && deny.is_none(),
+            by,
+            also,
+            by_hook: false,
+        };
+        if deny.is_none() {
+            if let Some(verdict) = self.hook.as_ref().and_then(|h| h(q)) {
+                d.allowed = verdict == Action::Allow;
+                d.by_hook = true;
+            }
+        }
+        d
+    }
+
+    fn reason(&self, d: &Decision, q: &Query<'_>, pins: &DnsPins) -> Reason {
+        match d.by {
+            _ if d.by_hook => Reason::Hook,
+            Some(i) => Reason::Rule {
+                rule: self.rules[i].rule.to_string(),
+                origin: self.rules[i].origin.clone(),
+            },
+            None => Reason::NoRule {
+                legacy: !self.uses_rules,
+                port_only: match q.subject {
+                    Subject::Addr(a) => self.rules.iter().any(|p| {
+                        p.rule.action == Action::Allow && p.rule.covers_ip(q, a.ip(), pins)
+                    }),
+                    Subject::Name(_) => false,
+                },
+            },
+        }
+    }
+
+    /// Decides whether `op` on a `proto` socket may use `addr` (canonicalised first).
+    pub fn check_addr(
+        &self,
+        op: Op,
+        proto: Proto,
+        addr: SocketAddr,
+        pins: &DnsPins,
+    ) -> Result<(), Denial> {
         let addr = canonicalize(addr);
-        if self.addr_pool.allows(addr) {
+        let q = Query {
+            role: op.role(),
+            proto,
+            subject: Subject::Addr(addr),
+        };
+        let d = self.decide(&q, pins);
+        if d.allowed {
             return Ok(());
         }
         Err(Denial::Addr {
             op,
+            proto,
             addr,
-            port_only: self.addr_pool.allows_ip(addr.ip()),
+            reason: self.reason(&d, &q, pins),
         })
     }
 
     /// Decides whether `host` may be resolved; IP literals always may.
-    pub fn check_resolve(&self, host: &str) -> Result<(), Denial> {
-        if ResolveAllowList::is_literal(host) || self.resolve.allows(host) {
-            Ok(())
-        } else {
-            Err(Denial::Resolve {
-                host: host.to_string(),
-            })
+    pub fn check_resolve(&self, host: &str, pins: &DnsPins) -> Result<(), Denial> {
+        if ResolveAllowList::is_literal(host) {
+            return Ok(());
         }
+        let q = Query {
+            role: Role::Resolve,
+            proto: Proto::Any,
+            subject: Subject::Name(host),
+        };
+        let d = self.decide(&q, pins);
+        if d.allowed {
+            return Ok(());
+        }
+        Err(Denial::Resolve {
+            host: host.to_string(),
+            reason: self.reason(&d, &q, pins),
+        })
+    }
+
+    /// Whether the answers for `host` are pinned: some host-pattern rule checked against
+    /// addresses matches the name.
+    pub fn pins_name(&self, host: &str) -> bool {
+        let host = resolve::normalize(host);
+        self.rules.iter().any(|p| p.rule.pins_name(&host))
+    }
+
+    /// Whether some rule grants by host pattern (so resolved answers must be pinned).
+    pub fn uses_pins(&self) -> bool {
+        self.rules.iter().any(|p| {
+            matches!(p.rule.target, Target::Host { .. }) && p.rule.roles.has_address_role()
+        })
+    }
+
+    /// Whether every `proto` peer is allowed for `role` whatever its address: an `allow` of
+    /// `*` on every port, no `deny` for the role, no hook. The host then skips per-packet
+    /// checks.
+    pub fn is_open(&self, role: Role, proto: Proto) -> bool {
+        self.hook.is_none()
+            && !self
+                .rules
+                .iter()
+                .any(|p| p.rule.action == Action::Deny && p.rule.roles.contains(role))
+            && self.rules.iter().any(|p| {
+                p.rule.action == Action::Allow
+                    && p.rule.roles.contains(role)
+                    && matches!(p.rule.target, Target::Any { ports: None })
+                    && (p.rule.proto == Proto::Any || p.rule.proto == proto)
+            })
     }
 }
 
@@ -226,10 +612,10 @@ mod tests {
     fn policy(pools: &[&str], resolves: &[&str]) -> Policy {
         let mut p = Policy::new();
         for v in pools {
-            p.addr_pool.add_flag(v).unwrap();
+            p.add_addr_pool(v).unwrap();
         }
         for v in resolves {
-            p.resolve.add_flag(v).unwrap();
+            p.add_allow_resolve(v).unwrap();
         }
         p
     }
@@ -255,15 +641,19 @@ mod tests {
                 "[::]:0",
                 "[::ffff:1.2.3.4]:1",
             ] {
-                assert!(p.check_addr(op, sa(a)).is_err(), "{op} {a}");
+                assert!(
+                    p.check_addr(op, Proto::Tcp, sa(a), &DnsPins::default())
+                        .is_err(),
+                    "{op} {a}"
+                );
             }
         }
         for h in ["localhost", "example.org", "", "*", "."] {
-            assert!(p.check_resolve(h).is_err(), "{h:?}");
+            assert!(p.check_resolve(h, &DnsPins::default()).is_err(), "{h:?}");
         }
         // Literals cause no DNS traffic: they need no permission even from an empty policy.
         for h in ["127.0.0.1", "::1", "0.0.0.0", "::ffff:10.0.0.1"] {
-            assert!(p.check_resolve(h).is_ok(), "{h}");
+            assert!(p.check_resolve(h, &DnsPins::default()).is_ok(), "{h}");
         }
     }
 
@@ -281,7 +671,12 @@ mod tests {
         ];
         for op in OPS {
             for (a, ok) in cases {
-                assert_eq!(p.check_addr(op, sa(a)).is_ok(), ok, "{op} {a}");
+                assert_eq!(
+                    p.check_addr(op, Proto::Tcp, sa(a), &DnsPins::default())
+                        .is_ok(),
+                    ok,
+                    "{op} {a}"
+                );
             }
         }
     }
@@ -304,7 +699,8 @@ mod tests {
         for (pool, target, ok) in cases {
             let p = policy(&[pool], &[]);
             assert_eq!(
-                p.check_addr(Op::Listen, sa(target)).is_ok(),
+                p.check_addr(Op::Listen, Proto::Tcp, sa(target), &DnsPins::default())
+                    .is_ok(),
                 *ok,
                 "{pool} {target}"
             );
@@ -363,7 +759,9 @@ mod tests {
             ),
         ];
         for (op, target, msg) in cases {
-            let d = p.check_addr(*op, sa(target)).unwrap_err();
+            let d = p
+                .check_addr(*op, Proto::Tcp, sa(target), &DnsPins::default())
+                .unwrap_err();
             assert_eq!(d.to_string(), *msg, "{op} {target}");
         }
     }
@@ -371,7 +769,9 @@ mod tests {
     #[test]
     fn listen_port_only_message() {
         let p = policy(&["0.0.0.0/0:8000"], &[]);
-        let d = p.check_addr(Op::Listen, sa("0.0.0.0:0")).unwrap_err();
+        let d = p
+            .check_addr(Op::Listen, Proto::Tcp, sa("0.0.0.0:0"), &DnsPins::default())
+            .unwrap_err();
         assert_eq!(
             d.to_string(),
             "denied listen to 0.0.0.0:0: port 0 not in --addr-pool (allow it with --addr-pool=0.0.0.0/32:0, or bind the socket to an allowed address before listen)"
@@ -389,7 +789,9 @@ mod tests {
             "[::ffff:10.0.0.1]:101",
         ] {
             for op in OPS {
-                let d = p.check_addr(op, sa(target)).unwrap_err();
+                let d = p
+                    .check_addr(op, Proto::Tcp, sa(target), &DnsPins::default())
+                    .unwrap_err();
                 let msg = d.to_string();
                 let fix = msg
                     .split("--addr-pool=")
@@ -397,8 +799,13 @@ mod tests {
                     .and_then(|s| s.split([')', ',']).next())
                     .unwrap();
                 let mut fixed = p.clone();
-                fixed.addr_pool.add_flag(fix).unwrap();
-                assert!(fixed.check_addr(op, sa(target)).is_ok(), "{msg}");
+                fixed.add_addr_pool(fix).unwrap();
+                assert!(
+                    fixed
+                        .check_addr(op, Proto::Tcp, sa(target), &DnsPins::default())
+                        .is_ok(),
+                    "{msg}"
+                );
             }
         }
     }
@@ -429,7 +836,7 @@ mod tests {
             ),
         ];
         for (host, msg) in cases {
-            let d = p.check_resolve(host).unwrap_err();
+            let d = p.check_resolve(host, &DnsPins::default()).unwrap_err();
             assert_eq!(d.to_string(), msg, "{host:?}");
             assert!(!d.to_string().contains('\n'));
         }
@@ -443,7 +850,9 @@ mod tests {
             "a.b-c.d_e.example",
             "xn--bcher-kva.example",
         ] {
-            let d = Policy::new().check_resolve(host).unwrap_err();
+            let d = Policy::new()
+                .check_resolve(host, &DnsPins::default())
+                .unwrap_err();
             let msg = d.to_string();
             let fix = msg
                 .split("--allow-resolve=")
@@ -451,14 +860,18 @@ mod tests {
                 .unwrap()
                 .trim_end_matches(')');
             let p = policy(&[], &[fix]);
-            assert!(p.check_resolve(host).is_ok(), "{msg}");
+            assert!(p.check_resolve(host, &DnsPins::default()).is_ok(), "{msg}");
         }
     }
 
     #[test]
     fn denial_keys_separate_op_address_and_name() {
         let p = Policy::new();
-        let k = |op, a: &str| p.check_addr(op, sa(a)).unwrap_err().key();
+        let k = |op, a: &str| {
+            p.check_addr(op, Proto::Tcp, sa(a), &DnsPins::default())
+                .unwrap_err()
+                .key()
+        };
         assert_eq!(k(Op::Connect, "10.0.0.1:80"), "connect 10.0.0.1:80");
         assert_eq!(
             k(Op::Connect, "[::ffff:10.0.0.1]:80"),
@@ -466,7 +879,12 @@ mod tests {
         );
         assert_ne!(k(Op::Connect, "10.0.0.1:80"), k(Op::Bind, "10.0.0.1:80"));
         assert_ne!(k(Op::Connect, "10.0.0.1:80"), k(Op::Connect, "10.0.0.1:81"));
-        assert_eq!(p.check_resolve("a.org").unwrap_err().key(), "resolve a.org");
+        assert_eq!(
+            p.check_resolve("a.org", &DnsPins::default())
+                .unwrap_err()
+                .key(),
+            "resolve a.org"
+        );
     }
 
     #[test]

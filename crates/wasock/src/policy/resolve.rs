@@ -6,10 +6,11 @@
 //! that also matches `evilhost`, which is never what a capability should mean.
 
 use super::PolicyError;
+use std::fmt;
 
-/// One parsed pattern.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Pattern {
+/// One name pattern: `*`, `*.suffix` or an exact name (stored normalised).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HostPattern {
     /// `*`: every name.
     Any,
     /// `*.suffix`: names strictly below `suffix` (normalised, without the `*.`).
@@ -18,14 +19,61 @@ enum Pattern {
     Exact(String),
 }
 
+impl HostPattern {
+    /// Parses one trimmed pattern, with the same rules and messages as `--allow-resolve`.
+    pub fn parse(raw: &str) -> Result<HostPattern, PolicyError> {
+        parse_pattern(raw)
+    }
+
+    /// Whether `host` matches (ASCII case-insensitive, one trailing dot ignored).
+    pub fn matches(&self, host: &str) -> bool {
+        self.matches_normalized(&normalize(host))
+    }
+
+    /// As [`HostPattern::matches`], for a name already passed through [`normalize`].
+    pub(crate) fn matches_normalized(&self, host: &str) -> bool {
+        match self {
+            HostPattern::Any => true,
+            HostPattern::Exact(n) => n == host,
+            // `host` must be `<something>.<suffix>`: the dot is the label boundary that keeps
+            // `badexample.com` out of `*.example.com`.
+            HostPattern::Below(s) => host
+                .strip_suffix(s.as_str())
+                .and_then(|rest| rest.strip_suffix('.'))
+                .is_some_and(|label| !label.is_empty()),
+        }
+    }
+
+    /// Whether the pattern is a wildcard whose suffix has no dot (`*`, `*.com`): it grants a
+    /// whole top-level domain or everything, which is rarely what was meant.
+    pub fn is_broad(&self) -> bool {
+        match self {
+            HostPattern::Any => true,
+            HostPattern::Below(s) => !s.contains('.'),
+            HostPattern::Exact(_) => false,
+        }
+    }
+}
+
+/// Prints the pattern in flag syntax (normalised); it parses back to the same pattern.
+impl fmt::Display for HostPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HostPattern::Any => f.write_str("*"),
+            HostPattern::Below(s) => write!(f, "*.{s}"),
+            HostPattern::Exact(n) => f.write_str(n),
+        }
+    }
+}
+
 /// The resolve allow-list; empty (the default) denies every name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResolveAllowList {
-    patterns: Vec<Pattern>,
+    patterns: Vec<HostPattern>,
 }
 
 /// Lower-cases and drops one trailing dot, so `Example.COM.` matches `example.com`.
-fn normalize(name: &str) -> String {
+pub(crate) fn normalize(name: &str) -> String {
     name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase()
 }
 
@@ -35,15 +83,19 @@ impl ResolveAllowList {
         Self::default()
     }
 
+    /// Parses one `--allow-resolve` value (comma-separated patterns), all or nothing.
+    pub fn parse_flag(value: &str) -> Result<Vec<HostPattern>, PolicyError> {
+        value
+            .split(',')
+            .map(|raw| parse_pattern(raw.trim()))
+            .collect()
+    }
+
     /// Adds one `--allow-resolve` value (comma-separated patterns).
     ///
     /// All patterns are parsed before any is added, so an error leaves the list unchanged.
     pub fn add_flag(&mut self, value: &str) -> Result<(), PolicyError> {
-        let parsed = value
-            .split(',')
-            .map(|raw| parse_pattern(raw.trim()))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.patterns.extend(parsed);
+        self.patterns.extend(Self::parse_flag(value)?);
         Ok(())
     }
 
@@ -52,16 +104,7 @@ impl ResolveAllowList {
     /// Literals are not special here; [`super::Policy::check_resolve`] lets them through.
     pub fn allows(&self, host: &str) -> bool {
         let host = normalize(host);
-        self.patterns.iter().any(|p| match p {
-            Pattern::Any => true,
-            Pattern::Exact(n) => *n == host,
-            // `host` must be `<something>.<suffix>`: the dot is the label boundary that keeps
-            // `badexample.com` out of `*.example.com`.
-            Pattern::Below(s) => host
-                .strip_suffix(s.as_str())
-                .and_then(|rest| rest.strip_suffix('.'))
-                .is_some_and(|label| !label.is_empty()),
-        })
+        self.patterns.iter().any(|p| p.matches_normalized(&host))
     }
 
     /// Whether `host` is an IP address literal: it is answered without DNS, so it needs no
@@ -84,9 +127,9 @@ fn bad(pattern: &str, reason: impl Into<String>) -> PolicyError {
 }
 
 /// Parses one trimmed pattern.
-fn parse_pattern(raw: &str) -> Result<Pattern, PolicyError> {
+fn parse_pattern(raw: &str) -> Result<HostPattern, PolicyError> {
     if raw == "*" {
-        return Ok(Pattern::Any);
+        return Ok(HostPattern::Any);
     }
     if let Some(suffix) = raw.strip_prefix("*.") {
         if suffix.is_empty() || suffix == "." {
@@ -95,7 +138,7 @@ fn parse_pattern(raw: &str) -> Result<Pattern, PolicyError> {
                 "`*.` needs a suffix: write *.suffix (e.g. *.example.com), or * for every name",
             ));
         }
-        return check_name(raw, suffix).map(Pattern::Below);
+        return check_name(raw, suffix).map(HostPattern::Below);
     }
     if let Some(rest) = raw.strip_prefix('*') {
         // iwasm's `*host` form: a byte suffix without a label boundary.
@@ -113,7 +156,7 @@ fn parse_pattern(raw: &str) -> Result<Pattern, PolicyError> {
             ),
         ));
     }
-    check_name(raw, raw).map(Pattern::Exact)
+    check_name(raw, raw).map(HostPattern::Exact)
 }
 
 /// Validates a name (or the suffix of `*.suffix`) and returns it normalised.
@@ -163,7 +206,7 @@ fn check_name(raw: &str, name: &str) -> Result<String, PolicyError> {
 /// pattern matching it, else `None` (only `*` would allow it).
 pub(super) fn suggestion(host: &str) -> Option<String> {
     match parse_pattern(host) {
-        Ok(Pattern::Exact(name)) => Some(name),
+        Ok(HostPattern::Exact(name)) => Some(name),
         _ => None,
     }
 }

@@ -50,6 +50,8 @@ pub struct WasiCtx {
     pub denials: crate::trace::DenialLog,
     /// `--trace-net` logging.
     pub trace: crate::trace::NetTrace,
+    /// DNS pins, the socket quota and the resolver's hosts file.
+    pub net: crate::net::guard::NetState,
 }
 
 impl WasiCtx {

@@ -337,7 +337,7 @@ pub fn fd_read(
         let e = entry(cx, fd, rights::FD_READ)?;
         match &e.desc {
             Descriptor::Socket(s) => {
-                crate::net::io::recv_vectored(s, &mut bufs, rustix::net::RecvFlags::empty())?.0
+                crate::net::io::recv_vectored(cx, s, &mut bufs, rustix::net::RecvFlags::empty())?.0
             }
             _ => rustix::io::readv(e.as_fd(), &mut bufs)?,
         }

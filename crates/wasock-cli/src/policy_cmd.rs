@@ -1,0 +1,126 @@
+//! `wasock policy explain` and `wasock policy check`.
+
+use crate::cli::{build_policy, usage, ExplainArgs, PolicyCommand};
+use anyhow::Result;
+use std::net::{IpAddr, SocketAddr};
+use wasock::policy::{canonicalize, DnsPins, Proto, Query, Role, Subject};
+use wasock::Policy;
+
+/// Runs a `policy` subcommand; returns the exit status.
+pub fn main(cmd: PolicyCommand) -> Result<u8> {
+    match cmd {
+        PolicyCommand::Explain(a) => explain(a),
+        PolicyCommand::Check { file } => {
+            let name = file.display().to_string();
+            let mut policy = Policy::new();
+            match policy.add_file(&file) {
+                Ok(n) => {
+                    for w in policy.warnings() {
+                        eprintln!("wasock: warning: {w}");
+                    }
+                    println!("{name}: ok, {n} rule{}", if n == 1 { "" } else { "s" });
+                    Ok(0)
+                }
+                Err(errors) => {
+                    for e in errors {
+                        eprintln!("{e}");
+                    }
+                    Ok(1)
+                }
+            }
+        }
+    }
+}
+
+fn explain(a: ExplainArgs) -> Result<u8> {
+    let mut policy = build_policy(&a.policy)?;
+    // The operation is the last two or three words; everything before is a rule.
+    let words = &a.words;
+    let (target, rest) = words
+        .split_last()
+        .ok_or_else(|| usage("policy explain needs ROLE [PROTO] TARGET"))?;
+    let (proto_word, rest) = match rest.split_last() {
+        Some((p, r)) if ["tcp", "udp", "any"].contains(&p.as_str()) => (Some(p.as_str()), r),
+        _ => (None, rest),
+    };
+    let (role, rules) = rest.split_last().ok_or_else(|| {
+        usage("policy explain needs ROLE [PROTO] TARGET, e.g. connect tcp 10.0.0.1:80")
+    })?;
+    let role = Role::ALL
+        .into_iter()
+        .find(|r| r.name() == role)
+        .ok_or_else(|| {
+            usage(format!(
+                "unknown role `{role}` (expected bind, connect, send, accept, recv or resolve)"
+            ))
+        })?;
+    for (i, r) in rules.iter().enumerate() {
+        policy
+            .add_net_rule(r, &format!("argument {}", i + 1))
+            .map_err(|e| usage(e.to_string()))?;
+    }
+    let mut pins = DnsPins::default();
+    for p in &a.pins {
+        let (name, ip) = p
+            .split_once('=')
+            .and_then(|(n, ip)| Some((n, ip.parse::<IpAddr>().ok()?)))
+            .ok_or_else(|| usage(format!("invalid --pin `{p}`: expected NAME=ADDRESS")))?;
+        pins.pin(name, &[ip])
+            .map_err(|_| usage("too many --pin values"))?;
+    }
+
+    let proto = match proto_word {
+        _ if role == Role::Resolve => Proto::Any,
+        Some("udp") => Proto::Udp,
+        Some("any") => Proto::Any,
+        _ => Proto::Tcp,
+    };
+    let (subject, shown) = if role == Role::Resolve {
+        if proto_word.is_some() {
+            return Err(usage("a protocol does not apply to resolve"));
+        }
+        if target.parse::<IpAddr>().is_ok() {
+            println!("resolve {target}: allowed: IP literals need no grant");
+            return Ok(0);
+        }
+        (Subject::Name(target), format!("resolve {target}"))
+    } else {
+        let addr: SocketAddr = target.parse().map_err(|_| {
+            usage(format!(
+                "invalid target `{target}`: {role} takes ADDRESS:PORT, e.g. 10.0.0.1:80 or [::1]:80"
+            ))
+        })?;
+        let canon = canonicalize(addr);
+        let mut shown = format!("{role} {proto} {addr}");
+        if canon != addr {
+            shown.push_str(&format!(" (matched as {canon})"));
+        }
+        (Subject::Addr(canon), shown)
+    };
+    let q = Query {
+        role,
+        proto,
+        subject,
+    };
+    let rules: Vec<_> = policy.rules().collect();
+    let describe = |i: usize| format!("rule {} `{}` ({})", i + 1, rules[i].0, rules[i].1);
+    let d = policy.decide(&q, &pins);
+    match d.by {
+        Some(i) => println!(
+            "{shown}: {} by {}",
+            if d.allowed { "allowed" } else { "denied" },
+            describe(i)
+        ),
+        None => println!("{shown}: denied: no rule matches (default deny)"),
+    }
+    if !d.also.is_empty() {
+        let list: Vec<String> = d.also.iter().map(|&i| describe(i)).collect();
+        let why = if d.allowed {
+            ""
+        } else {
+            "; deny wins over allow"
+        };
+        println!("  also matched: {}{why}", list.join(", "));
+    }
+    Ok(if d.allowed { 0 } else { 1 })
+}

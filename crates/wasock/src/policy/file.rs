@@ -1,0 +1,192 @@
+//! `--net-policy=FILE`: rules and quotas from a TOML file, with errors that name the line.
+//!
+//! ```toml
+//! rules = ["allow bind tcp 127.0.0.1:8080",
+//!          { action = "allow", roles = ["accept"], protocol = "tcp", target = "127.0.0.0/8" }]
+//! max-sockets = 256
+//! addr-pool = ["127.0.0.1/32"]
+//! allow-resolve = ["localhost"]
+//! ```
+
+use super::Policy;
+use serde::Deserialize;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// One problem in a policy file, located by line and column (both from 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    /// The file as named by the user.
+    pub path: String,
+    /// Line of the offending value.
+    pub line: usize,
+    /// Column of the offending value.
+    pub col: usize,
+    /// What is wrong, and what to write instead.
+    pub message: String,
+}
+
+/// `FILE:LINE:COL: message`, the form editors and compilers use.
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.col, self.message
+        )
+    }
+}
+
+impl std::error::Error for FileError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Spec {
+    #[serde(default)]
+    rules: Vec<Spanned<toml::Value>>,
+    max_sockets: Option<Spanned<i64>>,
+    #[serde(default)]
+    addr_pool: Vec<Spanned<String>>,
+    #[serde(default)]
+    allow_resolve: Vec<Spanned<String>>,
+}
+
+/// Line and column (from 1) of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+/// A rule given as a table, turned into `--net` syntax.
+fn table_rule(table: &toml::Table) -> Result<String, String> {
+    let string = |key: &str| match table.get(key) {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("`{key}` must be a string")),
+    };
+    if let Some(key) = table
+        .keys()
+        .find(|k| !["action", "roles", "protocol", "target"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "unknown key `{key}` in a rule table (expected action, roles, protocol, target)"
+        ));
+    }
+    let action = string("action")?.ok_or("a rule table needs `action` (allow or deny)")?;
+    let target = string("target")?.ok_or("a rule table needs `target`")?;
+    let roles = match table.get("roles") {
+        Some(toml::Value::Array(a)) if !a.is_empty() => a
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or("`roles` must be an array of strings")?
+            .join(","),
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(_) => return Err("`roles` must be a non-empty array of strings".to_string()),
+        None => return Err("a rule table needs `roles`, e.g. roles = [\"connect\"]".to_string()),
+    };
+    let proto = string("protocol")?.unwrap_or_else(|| "any".to_string());
+    // Words with spaces would change the rule's shape: refuse rather than misparse.
+    for (key, v) in [
+        ("action", &action),
+        ("protocol", &proto),
+        ("target", &target),
+    ] {
+        if v.split_whitespace().count() != 1 {
+            return Err(format!("`{key}` must be one word, got `{v}`"));
+        }
+    }
+    Ok(format!("{action} {roles} {proto} {target}"))
+}
+
+impl Policy {
+    /// Adds the rules and quota of the policy file at `path`, all or nothing; returns how many
+    /// rules it held. Every error is returned, each with its line.
+    pub fn add_file(&mut self, path: &Path) -> Result<usize, Vec<FileError>> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![FileError {
+                path: name.clone(),
+                line: 1,
+                col: 1,
+                message: format!("cannot read the policy file: {e}"),
+            }]
+        })?;
+        self.add_toml(&text, &name)
+    }
+
+    /// As [`Policy::add_file`], from text; `name` stands for the file in messages and origins.
+    pub fn add_toml(&mut self, text: &str, name: &str) -> Result<usize, Vec<FileError>> {
+        let at = |span: Range<usize>, message: String| {
+            let (line, col) = line_col(text, span.start);
+            FileError {
+                path: name.to_string(),
+                line,
+                col,
+                message,
+            }
+        };
+        let spec: Spec = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            // toml's message can span lines (it quotes the source): keep the first.
+            let msg = e
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid TOML")
+                .to_string();
+            vec![at(span, msg)]
+        })?;
+        let mut next = self.clone();
+        let mut errors = Vec::new();
+        for item in &spec.rules {
+            let span = item.span();
+            let rule_text = match item.get_ref() {
+                toml::Value::String(s) => Ok(s.clone()),
+                toml::Value::Table(t) => table_rule(t),
+                _ => Err("a rule is a string in --net syntax or a table".to_string()),
+            };
+            let (line, _) = line_col(text, span.start);
+            let origin = format!("{name}:{line}");
+            match rule_text
+                .and_then(|rule| next.add_net_rule(&rule, &origin).map_err(|e| e.to_string()))
+            {
+                Ok(()) => {}
+                Err(msg) => errors.push(at(span, msg)),
+            }
+        }
+        for v in &spec.addr_pool {
+            if let Err(e) = next.add_addr_pool(v.get_ref()) {
+                errors.push(at(v.span(), e.to_string()));
+            }
+        }
+        for v in &spec.allow_resolve {
+            if let Err(e) = next.add_allow_resolve(v.get_ref()) {
+                errors.push(at(v.span(), e.to_string()));
+            }
+        }
+        if let Some(n) = &spec.max_sockets {
+            match usize::try_from(*n.get_ref()) {
+                Ok(v) if v > 0 => {
+                    next.set_max_sockets(Some(v));
+                }
+                _ => errors.push(at(
+                    n.span(),
+                    format!(
+                        "max-sockets must be a whole number from 1 up, got {}",
+                        n.get_ref()
+                    ),
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        *self = next;
+        Ok(spec.rules.len())
+    }
+}

@@ -1,0 +1,145 @@
+//! Start-up warnings about grants that are easy to get wrong (docs/network-policy.md).
+
+use super::{Action, Policy, Role, Target};
+
+/// The warnings for `p`, one line each (without the `wasock: warning: ` prefix).
+pub(super) fn lints(p: &Policy) -> Vec<String> {
+    let mut out = Vec::new();
+    let has_deny = p.rules.iter().any(|r| r.rule.action == Action::Deny);
+    let outbound = [Role::Bind, Role::Connect, Role::Send];
+    for placed in p.rules.iter().filter(|r| !r.implied) {
+        let (rule, origin) = (&placed.rule, &placed.origin);
+        if rule.action != Action::Allow {
+            continue;
+        }
+        if !has_deny
+            && rule.target.is_everything()
+            && outbound.iter().any(|r| rule.roles.contains(*r))
+        {
+            out.push(format!(
+                "rule `{rule}` ({origin}) allows every address and no deny rule narrows it: \
+                 grant only the networks the program needs, or add deny rules"
+            ));
+        }
+        if let Target::Host { pattern, .. } = &rule.target {
+            if pattern.is_broad() {
+                let what = if pattern.to_string() == "*" {
+                    "every name".to_string()
+                } else {
+                    format!(
+                        "every name in the top-level domain `{}`",
+                        &pattern.to_string()[2..]
+                    )
+                };
+                out.push(format!(
+                    "rule `{rule}` ({origin}) allows {what}: a wildcard name without a dot is \
+                     rarely meant (write *.example.com or an exact name)"
+                ));
+            }
+        }
+    }
+    let allows = |role: Role| {
+        p.rules
+            .iter()
+            .any(|r| r.rule.action == Action::Allow && r.rule.roles.contains(role))
+    };
+    if p.uses_rules && allows(Role::Bind) && !allows(Role::Accept) && !allows(Role::Recv) {
+        out.push(
+            "rules allow bind but none allows accept or recv: every incoming connection and \
+             datagram will be refused (add e.g. --net='allow accept tcp 127.0.0.1')"
+                .to_string(),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Policy;
+
+    fn warnings(rules: &[&str], pools: &[&str], resolves: &[&str]) -> Vec<String> {
+        let mut p = Policy::new();
+        for r in rules {
+            p.add_net_rule(r, "--net").unwrap();
+        }
+        for v in pools {
+            p.add_addr_pool(v).unwrap();
+        }
+        for v in resolves {
+            p.add_allow_resolve(v).unwrap();
+        }
+        p.warnings()
+    }
+
+    #[test]
+    fn risky_grants_warn() {
+        // (rules, --addr-pool, --allow-resolve, text of each expected warning)
+        let cases: &[(&[&str], &[&str], &[&str], &[&str])] = &[
+            (&["allow connect tcp 127.0.0.1"], &[], &[], &[]),
+            (
+                &["allow connect any 0.0.0.0/0"],
+                &[],
+                &[],
+                &["allows every address"],
+            ),
+            (&["allow send udp *"], &[], &[], &["allows every address"]),
+            (
+                &["allow connect any ::/0", "deny connect any ::1"],
+                &[],
+                &[],
+                &[],
+            ),
+            // Every port of a family, or one port of every address, is not "everything".
+            (&["allow connect any *:443"], &[], &[], &[]),
+            // Inbound from everywhere is what a server usually wants.
+            (
+                &["allow bind tcp 127.0.0.1", "allow accept tcp *"],
+                &[],
+                &[],
+                &[],
+            ),
+            (&[], &["0.0.0.0/0"], &[], &["allows every address"]),
+            (&[], &["127.0.0.1/32"], &[], &[]),
+            (
+                &[],
+                &["0.0.0.0/8"],
+                &[],
+                &["allows only 0.0.0.0 to 0.255.255.255"],
+            ),
+            (&[], &[], &["*"], &["allows every name"]),
+            (&[], &[], &["*.com"], &["top-level domain `com`"]),
+            (&[], &[], &["*.example.com,localhost"], &[]),
+            (
+                &["allow connect tcp *.test:443"],
+                &[],
+                &[],
+                &["top-level domain `test`"],
+            ),
+            (
+                &["allow bind tcp 127.0.0.1"],
+                &[],
+                &[],
+                &["none allows accept or recv"],
+            ),
+            (
+                &["allow bind udp 127.0.0.1", "allow recv udp 127.0.0.1"],
+                &[],
+                &[],
+                &[],
+            ),
+            // WAMR's flags grant inbound themselves: no such warning.
+            (&[], &["127.0.0.1/32"], &[], &[]),
+        ];
+        for (rules, pools, resolves, want) in cases {
+            let got = warnings(rules, pools, resolves);
+            assert_eq!(
+                got.len(),
+                want.len(),
+                "{rules:?} {pools:?} {resolves:?}: {got:?}"
+            );
+            for (g, w) in got.iter().zip(want.iter()) {
+                assert!(g.contains(w), "{g} lacks {w}");
+            }
+        }
+    }
+}

@@ -71,10 +71,12 @@ mod tests {
         p.warnings()
     }
 
+    /// Rules, `--addr-pool` values, `--allow-resolve` values, text of each expected warning.
+    type Case<'a> = (&'a [&'a str], &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+
     #[test]
     fn risky_grants_warn() {
-        // (rules, --addr-pool, --allow-resolve, text of each expected warning)
-        let cases: &[(&[&str], &[&str], &[&str], &[&str])] = &[
+        let cases: &[Case] = &[
             (&["allow connect tcp 127.0.0.1"], &[], &[], &[]),
             (
                 &["allow connect any 0.0.0.0/0"],

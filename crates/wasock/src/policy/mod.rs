@@ -160,12 +160,23 @@ pub enum Denial {
 impl Denial {
     /// The identity under which a denial is reported once: operation and address (inbound:
     /// the peer's address without its ephemeral port), or the name.
+    ///
+    /// The protocol is part of the identity where the message names it (every form but the
+    /// `--addr-pool` one), so a UDP denial is not hidden behind a TCP one with another fix.
     pub fn key(&self) -> String {
         match self {
-            Denial::Addr { op, addr, .. } if op.role().is_inbound() => {
-                format!("{op} {}", addr.ip())
-            }
-            Denial::Addr { op, addr, .. } => format!("{op} {addr}"),
+            Denial::Addr {
+                op,
+                addr,
+                reason: Reason::NoRule { legacy: true, .. },
+                ..
+            } if !op.role().is_inbound() => format!("{op} {addr}"),
+            Denial::Addr {
+                op, proto, addr, ..
+            } if op.role().is_inbound() => format!("{op} {proto} {}", addr.ip()),
+            Denial::Addr {
+                op, proto, addr, ..
+            } => format!("{op} {proto} {addr}"),
             Denial::Resolve { host, .. } => format!("resolve {host}"),
         }
     }
@@ -915,5 +926,255 @@ mod tests {
         assert_eq!(printable("bücher"), "bücher");
         assert_eq!(printable("a b"), "a b");
         assert_eq!(printable("a\u{2028}b"), "a\\u{2028}b");
+    }
+
+    fn rules(list: &[&str]) -> Policy {
+        let mut p = Policy::new();
+        for r in list {
+            p.add_net_rule(r, "--net").unwrap();
+        }
+        p
+    }
+
+    fn allowed(p: &Policy, op: Op, proto: Proto, a: &str) -> bool {
+        p.check_addr(op, proto, sa(a), &DnsPins::default()).is_ok()
+    }
+
+    #[test]
+    fn rules_by_role_protocol_family_and_port() {
+        let p = rules(&[
+            "allow bind tcp 127.0.0.1:8000-8100",
+            "allow connect any 10.0.0.0/8",
+            "deny connect tcp 10.1.0.0/16",
+            "allow send udp [::1]/128:53",
+            "allow accept tcp 127.0.0.0/8",
+            "deny accept tcp 127.0.0.66",
+            "allow recv udp ::1",
+        ]);
+        use Proto::{Tcp, Udp};
+        let cases: &[(Op, Proto, &str, bool)] = &[
+            (Op::Bind, Tcp, "127.0.0.1:8000", true),
+            (Op::Bind, Tcp, "127.0.0.1:8100", true),
+            (Op::Bind, Tcp, "127.0.0.1:7999", false),
+            (Op::Bind, Tcp, "127.0.0.1:8101", false),
+            (Op::Bind, Udp, "127.0.0.1:8000", false),
+            (Op::Bind, Tcp, "[::ffff:127.0.0.1]:8000", true),
+            (Op::Bind, Tcp, "[::1]:8000", false),
+            (Op::Listen, Tcp, "0.0.0.0:0", false),
+            (Op::Connect, Tcp, "10.2.0.1:1", true),
+            (Op::Connect, Udp, "10.1.0.1:1", true),
+            (Op::Connect, Tcp, "10.1.0.1:1", false),
+            (Op::Connect, Tcp, "[::ffff:10.1.0.1]:1", false),
+            (Op::Connect, Tcp, "[::ffff:10.2.0.1]:1", true),
+            (Op::Connect, Tcp, "11.0.0.1:1", false),
+            (Op::SendTo, Udp, "10.2.0.1:1", false),
+            (Op::SendTo, Udp, "[::1]:53", true),
+            (Op::SendTo, Udp, "[::1]:54", false),
+            (Op::SendTo, Tcp, "[::1]:53", false),
+            (Op::SendTo, Udp, "127.0.0.1:53", false),
+            (Op::Accept, Tcp, "127.0.0.2:40000", true),
+            (Op::Accept, Tcp, "127.0.0.66:1", false),
+            (Op::Accept, Tcp, "[::ffff:127.0.0.66]:1", false),
+            (Op::Accept, Tcp, "[::1]:1", false),
+            (Op::Recv, Udp, "[::1]:5", true),
+            (Op::Recv, Udp, "127.0.0.1:5", false),
+            (Op::Recv, Tcp, "[::1]:5", false),
+        ];
+        for (op, proto, a, ok) in cases {
+            assert_eq!(allowed(&p, *op, *proto, a), *ok, "{op} {proto} {a}");
+        }
+    }
+
+    #[test]
+    fn deny_wins_whatever_the_order() {
+        let allow = "allow connect any 10.0.0.0/8";
+        let deny = "deny connect tcp 10.1.2.3";
+        for (order, deny_at) in [([allow, deny], 1), ([deny, allow], 0)] {
+            let p = rules(&order);
+            let q = Query {
+                role: Role::Connect,
+                proto: Proto::Tcp,
+                subject: Subject::Addr(sa("10.1.2.3:80")),
+            };
+            let d = p.decide(&q, &DnsPins::default());
+            assert!(!d.allowed, "{order:?}");
+            assert_eq!(d.by, Some(deny_at), "{order:?}");
+            assert_eq!(d.also, vec![1 - deny_at], "{order:?}");
+        }
+    }
+
+    #[test]
+    fn wamr_flags_are_sugar_for_rules() {
+        let mut p = policy(
+            &["127.0.0.1/32,::1", "10.0.0.0/8:80"],
+            &["localhost,*.test"],
+        );
+        let listed: Vec<String> = p.rules().map(|(r, o)| format!("{r} ({o})")).collect();
+        assert_eq!(
+            listed,
+            [
+                "allow bind,connect,send any 127.0.0.1 (--addr-pool)",
+                "allow bind,connect,send any ::1 (--addr-pool)",
+                "allow accept,recv any * (implied by --addr-pool: iwasm never checks inbound peers)",
+                "allow bind,connect,send any 10.0.0.0/8:80 (--addr-pool)",
+                "allow resolve localhost (--allow-resolve)",
+                "allow resolve *.test (--allow-resolve)",
+            ]
+        );
+        // Inbound is open, as under iwasm, so the host skips per-peer checks...
+        assert!(p.is_open(Role::Accept, Proto::Tcp) && p.is_open(Role::Recv, Proto::Udp));
+        assert!(allowed(&p, Op::Accept, Proto::Tcp, "192.0.2.1:5"));
+        // ...until a deny rule narrows it.
+        p.add_net_rule("deny accept tcp 192.0.2.0/24", "--net")
+            .unwrap();
+        assert!(!p.is_open(Role::Accept, Proto::Tcp) && p.is_open(Role::Recv, Proto::Udp));
+        assert!(!allowed(&p, Op::Accept, Proto::Tcp, "192.0.2.1:5"));
+        assert!(allowed(&p, Op::Accept, Proto::Tcp, "198.51.100.1:5"));
+        // Rules alone open nothing inbound.
+        assert!(!rules(&["allow bind tcp 127.0.0.1"]).is_open(Role::Accept, Proto::Tcp));
+        assert!(!rules(&["allow accept udp *"]).is_open(Role::Accept, Proto::Tcp));
+        assert!(!rules(&["allow accept tcp *:1-65535"]).is_open(Role::Accept, Proto::Tcp));
+        assert!(rules(&["allow accept tcp *"]).is_open(Role::Accept, Proto::Tcp));
+    }
+
+    #[test]
+    fn rule_denial_messages_exact() {
+        let mut p = rules(&[
+            "allow connect tcp 10.0.0.0/8",
+            "deny connect tcp 10.1.0.0/16",
+        ]);
+        p.add_net_rule("deny resolve *.evil.test", "p.toml:4")
+            .unwrap();
+        let pins = DnsPins::default();
+        let addr = |op, proto, a: &str| p.check_addr(op, proto, sa(a), &pins).unwrap_err();
+        let cases: Vec<(Denial, &str)> = vec![
+            (
+                addr(Op::Connect, Proto::Tcp, "127.0.0.2:80"),
+                "denied connect tcp to 127.0.0.2:80: no rule allows it (allow it with --net='allow connect tcp 127.0.0.2:80')",
+            ),
+            (
+                addr(Op::Connect, Proto::Tcp, "[::ffff:10.1.2.3]:80"),
+                "denied connect tcp to 10.1.2.3:80: forbidden by rule `deny connect tcp 10.1.0.0/16` (--net)",
+            ),
+            (
+                addr(Op::SendTo, Proto::Udp, "[::1]:53"),
+                "denied sendto udp to [::1]:53: no rule allows it (allow it with --net='allow send udp [::1]:53')",
+            ),
+            (
+                addr(Op::Accept, Proto::Tcp, "127.0.0.2:40000"),
+                "denied accept tcp from 127.0.0.2:40000: no rule allows it (allow it with --net='allow accept tcp 127.0.0.2')",
+            ),
+            (
+                addr(Op::Recv, Proto::Udp, "[::1]:5353"),
+                "denied recv udp from [::1]:5353: no rule allows it (allow it with --net='allow recv udp ::1')",
+            ),
+            (
+                addr(Op::Listen, Proto::Tcp, "0.0.0.0:0"),
+                "denied listen tcp to 0.0.0.0:0: no rule allows it (allow it with --net='allow bind tcp 0.0.0.0:0', or bind the socket to an allowed address before listen)",
+            ),
+            (
+                p.check_resolve("a.example", &pins).unwrap_err(),
+                "denied resolve of a.example: no rule allows it (allow it with --net='allow resolve a.example')",
+            ),
+            (
+                p.check_resolve("x.evil.test", &pins).unwrap_err(),
+                "denied resolve of x.evil.test: forbidden by rule `deny resolve *.evil.test` (p.toml:4)",
+            ),
+            (
+                p.check_resolve("a b", &pins).unwrap_err(),
+                "denied resolve of a b: no rule allows it (only --net='allow resolve *' would allow it)",
+            ),
+        ];
+        for (d, msg) in &cases {
+            assert_eq!(d.to_string(), *msg);
+            // Every suggested rule parses and allows exactly what was denied.
+            if let Some(fix) = msg
+                .split("--net='")
+                .nth(1)
+                .and_then(|s| s.split('\'').next())
+            {
+                let mut fixed = p.clone();
+                fixed.add_net_rule(fix, "fix").unwrap();
+                match d {
+                    Denial::Addr {
+                        op, proto, addr, ..
+                    } => {
+                        let r = fixed.check_addr(*op, *proto, *addr, &pins);
+                        // The deny rule still wins over the suggested allow; others pass.
+                        assert!(r.is_ok(), "{fix}: {r:?}");
+                    }
+                    Denial::Resolve { host, .. } => {
+                        assert!(fixed.check_resolve(host, &pins).is_ok(), "{fix}")
+                    }
+                }
+            }
+        }
+        // Inbound denials are reported once per peer address, whatever its port.
+        assert_eq!(
+            addr(Op::Accept, Proto::Tcp, "127.0.0.2:1").key(),
+            addr(Op::Accept, Proto::Tcp, "127.0.0.2:2").key()
+        );
+        assert_ne!(
+            addr(Op::Connect, Proto::Tcp, "127.0.0.2:1").key(),
+            addr(Op::Connect, Proto::Tcp, "127.0.0.2:2").key()
+        );
+    }
+
+    #[test]
+    fn the_hook_decides_what_no_deny_rule_did() {
+        let mut p = rules(&["allow connect tcp 10.0.0.0/8", "deny connect tcp 10.9.9.9"]);
+        p.set_hook(|q| match q.subject {
+            Subject::Addr(a) if a.port() == 7 => Some(Action::Allow),
+            Subject::Addr(a) if a.port() == 13 => Some(Action::Deny),
+            Subject::Name("hooked.test") => Some(Action::Allow),
+            _ => None,
+        });
+        let pins = DnsPins::default();
+        let ok = |a: &str| p.check_addr(Op::Connect, Proto::Tcp, sa(a), &pins).is_ok();
+        assert!(ok("192.0.2.1:7"), "the hook allows what no rule did");
+        assert!(!ok("10.0.0.1:13"), "the hook denies what a rule allowed");
+        assert!(ok("10.0.0.1:80"), "None keeps the rules' verdict");
+        assert!(!ok("192.0.2.1:80"), "None keeps the default deny");
+        assert!(!ok("10.9.9.9:7"), "a deny rule is final");
+        let d = p
+            .check_addr(Op::Connect, Proto::Tcp, sa("10.0.0.1:13"), &pins)
+            .unwrap_err();
+        assert_eq!(
+            d.to_string(),
+            "denied connect tcp to 10.0.0.1:13: refused by the embedder's policy hook"
+        );
+        assert!(p.check_resolve("hooked.test", &pins).is_ok());
+        // A hook means every packet must be asked about.
+        let mut open = rules(&["allow accept tcp *"]);
+        open.set_hook(|_| None);
+        assert!(!open.is_open(Role::Accept, Proto::Tcp));
+    }
+
+    #[test]
+    fn host_pattern_grants_follow_the_pins() {
+        let p = rules(&[
+            "allow connect tcp *.test:443",
+            "deny connect any *.bad.test",
+        ]);
+        assert!(p.uses_pins());
+        assert!(!rules(&["allow resolve *.test"]).uses_pins());
+        assert!(p.pins_name("API.test.") && p.pins_name("x.bad.test"));
+        assert!(!p.pins_name("example.org"));
+        let mut pins = DnsPins::default();
+        // Resolving is implied by the allow rule; the deny rule denies only connect.
+        assert!(p.check_resolve("api.test", &pins).is_ok());
+        assert!(p.check_resolve("x.bad.test", &pins).is_ok());
+        assert!(p.check_resolve("example.org", &pins).is_err());
+        let connect =
+            |pins: &DnsPins, a: &str| p.check_addr(Op::Connect, Proto::Tcp, sa(a), pins).is_ok();
+        assert!(!connect(&pins, "127.0.0.1:443"), "not resolved yet");
+        pins.admit("api.test", &[sa("127.0.0.1:0").ip()]).unwrap();
+        assert!(connect(&pins, "127.0.0.1:443"));
+        assert!(!connect(&pins, "127.0.0.1:80"));
+        pins.admit("x.bad.test", &[sa("127.0.0.1:0").ip()]).unwrap();
+        assert!(
+            !connect(&pins, "127.0.0.1:443"),
+            "also an address of a denied name"
+        );
     }
 }

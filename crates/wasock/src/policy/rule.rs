@@ -189,6 +189,17 @@ impl fmt::Display for Target {
                 f.write_str("*")?;
                 write_ports(f, *ports)
             }
+            // A single address reads as written (`127.0.0.1`, `[::1]:53`), a network with its mask.
+            Target::Net(e) if u32::from(e.prefix) == max_prefix(e.net) => match (e.net, e.ports) {
+                (IpAddr::V6(a), Some(p)) => {
+                    write!(f, "[{a}]")?;
+                    write_ports(f, Some(p))
+                }
+                (a, p) => {
+                    write!(f, "{a}")?;
+                    write_ports(f, p)
+                }
+            },
             Target::Net(e) => e.fmt(f),
             Target::Host { pattern, ports } => {
                 pattern.fmt(f)?;
@@ -400,6 +411,14 @@ impl Rule {
     }
 }
 
+fn max_prefix(ip: IpAddr) -> u32 {
+    if ip.is_ipv4() {
+        32
+    } else {
+        128
+    }
+}
+
 fn in_ports(ports: Option<(u16, u16)>, port: u16) -> bool {
     ports.is_none_or(|(lo, hi)| (lo..=hi).contains(&port))
 }
@@ -460,13 +479,16 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             (
                 "allow connect tcp 127.0.0.1:80",
-                "allow connect tcp 127.0.0.1/32:80",
+                "allow connect tcp 127.0.0.1:80",
             ),
+            ("allow connect tcp 127.0.0.1/32", "allow connect tcp 127.0.0.1"),
+            ("allow bind 0.0.0.0", "allow bind any 0.0.0.0"),
             (
                 "allow bind,connect 10.0.0.0/8",
                 "allow bind,connect any 10.0.0.0/8",
             ),
-            ("deny  send   udp  [::1]:53", "deny send udp [::1]/128:53"),
+            ("deny  send   udp  [::1]:53", "deny send udp [::1]:53"),
+            ("deny send udp [::1]/127:53", "deny send udp [::]/127:53"),
             ("allow accept,recv any *", "allow accept,recv any *"),
             ("allow connect *:443", "allow connect any *:443"),
             (
@@ -480,10 +502,10 @@ mod tests {
                 "allow connect,resolve tcp api.test:1-100",
             ),
             ("deny recv udp ::/0", "deny recv udp ::/0"),
-            ("allow connect ::1", "allow connect any ::1/128"),
+            ("allow connect ::1", "allow connect any ::1"),
             (
                 "allow connect [::ffff:127.0.0.1]:80",
-                "allow connect any 127.0.0.1/32:80",
+                "allow connect any 127.0.0.1:80",
             ),
             (
                 "allow recv,bind udp 0.0.0.0/0:5353",

@@ -190,3 +190,135 @@ impl Policy {
         Ok(spec.rules.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{DnsPins, Op, Proto};
+    use super::*;
+
+    const GOOD: &str = r#"# a policy
+rules = [
+  "allow bind tcp 127.0.0.1:8080",
+  { action = "allow", roles = ["accept"], protocol = "tcp", target = "127.0.0.0/8" },
+  { action = "deny", roles = "accept", target = "127.0.0.66" },
+]
+max-sockets = 64
+addr-pool = ["10.0.0.1/32"]
+allow-resolve = ["localhost"]
+"#;
+
+    #[test]
+    fn a_good_file_adds_rules_with_their_lines() {
+        let mut p = Policy::new();
+        assert_eq!(p.add_toml(GOOD, "p.toml"), Ok(3));
+        let listed: Vec<String> = p.rules().map(|(r, o)| format!("{o}: {r}")).collect();
+        assert_eq!(
+            listed,
+            [
+                "p.toml:3: allow bind tcp 127.0.0.1:8080",
+                "p.toml:4: allow accept tcp 127.0.0.0/8",
+                "p.toml:5: deny accept any 127.0.0.66",
+                "--addr-pool: allow bind,connect,send any 10.0.0.1",
+                "implied by --addr-pool: iwasm never checks inbound peers: allow accept,recv any *",
+                "--allow-resolve: allow resolve localhost",
+            ]
+        );
+        assert_eq!(p.max_sockets(), Some(64));
+        let pins = DnsPins::default();
+        let accept = |a: &str| p.check_addr(Op::Accept, Proto::Tcp, a.parse().unwrap(), &pins);
+        assert!(accept("127.0.0.2:5").is_ok());
+        assert!(accept("127.0.0.66:5").is_err());
+        assert_eq!(Policy::new().add_toml("", "empty.toml"), Ok(0));
+    }
+
+    /// A file's text and the errors it must give: `FILE:LINE:COL:` and a word of the message.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)]);
+
+    #[test]
+    fn every_error_names_its_line_and_column() {
+        let cases: &[Case] = &[
+            (
+                "rules = [\n  \"allow connect tcp 1.2.3.4\",\n  \"allow conect 1.2.3.4\",\n]\n",
+                &[("f:3:3:", "unknown role `conect`")],
+            ),
+            (
+                "rules = [\"permit connect 1.2.3.4\", \"allow bind a.test\"]\n",
+                &[
+                    ("f:1:10:", "unknown action `permit`"),
+                    ("f:1:36:", "bind takes an address"),
+                ],
+            ),
+            (
+                "rules = [{ action = \"allow\", roles = [\"connect\"], target = \"1.2.3.4\", port = 1 }]\n",
+                &[("f:1:10:", "unknown key `port`")],
+            ),
+            (
+                "rules = [{ action = \"allow\", target = \"1.2.3.4\" }]\n",
+                &[("f:1:10:", "needs `roles`")],
+            ),
+            (
+                "rules = [{ roles = [\"bind\"], target = \"1.2.3.4\" }]\n",
+                &[("f:1:10:", "needs `action`")],
+            ),
+            (
+                "rules = [{ action = \"allow now\", roles = [\"bind\"], target = \"1.2.3.4\" }]\n",
+                &[("f:1:10:", "must be one word")],
+            ),
+            ("rules = [42]\n", &[("f:1:10:", "a rule is a string")]),
+            (
+                "\nmax-sockets = 0\n",
+                &[("f:2:15:", "max-sockets must be a whole number")],
+            ),
+            ("max-sockets = -3\n", &[("f:1:15:", "got -3")]),
+            (
+                "addr-pool = [\"10.0.0.0/33\"]\n",
+                &[("f:1:14:", "invalid --addr-pool entry")],
+            ),
+            (
+                "allow-resolve = [\"*host\"]\n",
+                &[("f:1:18:", "invalid --allow-resolve pattern")],
+            ),
+            ("rule = []\n", &[("f:1:1:", "unknown field `rule`")]),
+            ("rules = [\n\"allow connect 1.2.3.4\"\n", &[("f:", "")]),
+            ("max-sockets = \"many\"\n", &[("f:1:15:", "")]),
+        ];
+        for (text, want) in cases {
+            let mut p = Policy::new();
+            p.add_addr_pool("127.0.0.1").unwrap();
+            let before = p.rules().count();
+            let errs = p.add_toml(text, "f").expect_err(text);
+            let got: Vec<String> = errs.iter().map(ToString::to_string).collect();
+            assert_eq!(got.len(), want.len(), "{text:?}: {got:?}");
+            for (g, (prefix, word)) in got.iter().zip(want.iter()) {
+                assert!(g.starts_with(prefix) && g.contains(word), "{text:?}: {g}");
+                assert!(!g.contains('\n'), "one line: {g:?}");
+            }
+            // All or nothing: the policy is as it was.
+            assert_eq!(p.rules().count(), before, "{text:?}");
+            assert_eq!(p.max_sockets(), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let t = "ab\ncd\n\nx";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 1), (1, 2));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, 7), (4, 1));
+        assert_eq!(line_col(t, 99), (4, 2));
+    }
+
+    #[test]
+    fn an_unreadable_file_is_one_error() {
+        let errs = Policy::new()
+            .add_file(Path::new("/nonexistent/wasock-policy.toml"))
+            .unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let msg = errs[0].to_string();
+        assert!(
+            msg.starts_with("/nonexistent/wasock-policy.toml:1:1: cannot read"),
+            "{msg}"
+        );
+    }
+}

@@ -43,12 +43,20 @@ pub(super) fn lints(p: &Policy) -> Vec<String> {
             .iter()
             .any(|r| r.rule.action == Action::Allow && r.rule.roles.contains(role))
     };
-    if p.uses_rules && allows(Role::Bind) && !allows(Role::Accept) && !allows(Role::Recv) {
-        out.push(
-            "rules allow bind but none allows accept or recv: every incoming connection and \
-             datagram will be refused (add e.g. --net='allow accept tcp 127.0.0.1')"
-                .to_string(),
-        );
+    if p.uses_rules && !allows(Role::Accept) && !allows(Role::Recv) {
+        if allows(Role::Bind) {
+            out.push(
+                "rules allow bind but none allows accept or recv: every incoming connection \
+                 and datagram will be refused (add e.g. --net='allow accept tcp 127.0.0.1')"
+                    .to_string(),
+            );
+        } else if allows(Role::Send) {
+            out.push(
+                "rules allow send but none allows recv: every reply datagram will be dropped \
+                 (add e.g. --net='allow recv udp 127.0.0.1:53' for the peers that answer)"
+                    .to_string(),
+            );
+        }
     }
     out
 }
@@ -84,7 +92,7 @@ mod tests {
                 &[],
                 &["allows every address"],
             ),
-            (&["allow send udp *"], &[], &[], &["allows every address"]),
+            (&["allow send udp *"], &[], &[], &["allows every address", "every reply datagram"]),
             (
                 &["allow connect any ::/0", "deny connect any ::1"],
                 &[],
@@ -129,6 +137,19 @@ mod tests {
                 &[],
                 &[],
             ),
+            (
+                &["allow send udp 127.0.0.1:53"],
+                &[],
+                &[],
+                &["every reply datagram"],
+            ),
+            (
+                &["allow send udp 127.0.0.1:53", "allow recv udp 127.0.0.1:53"],
+                &[],
+                &[],
+                &[],
+            ),
+            (&["allow connect tcp 127.0.0.1:80"], &[], &[], &[]),
             // WAMR's flags grant inbound themselves: no such warning.
             (&[], &["127.0.0.1/32"], &[], &[]),
         ];

@@ -481,7 +481,10 @@ mod tests {
                 "allow connect tcp 127.0.0.1:80",
                 "allow connect tcp 127.0.0.1:80",
             ),
-            ("allow connect tcp 127.0.0.1/32", "allow connect tcp 127.0.0.1"),
+            (
+                "allow connect tcp 127.0.0.1/32",
+                "allow connect tcp 127.0.0.1",
+            ),
             ("allow bind 0.0.0.0", "allow bind any 0.0.0.0"),
             (
                 "allow bind,connect 10.0.0.0/8",

@@ -92,7 +92,12 @@ mod tests {
                 &[],
                 &["allows every address"],
             ),
-            (&["allow send udp *"], &[], &[], &["allows every address", "every reply datagram"]),
+            (
+                &["allow send udp *"],
+                &[],
+                &[],
+                &["allows every address", "every reply datagram"],
+            ),
             (
                 &["allow connect any ::/0", "deny connect any ::1"],
                 &[],

@@ -115,3 +115,99 @@ fn typed_errors_for_bad_modules_and_traps() {
         Err(Error::Preopen { .. })
     ));
 }
+
+/// Rules built as Rust values (`add_rule`) and a hook for dynamic decisions, on a real guest
+/// (`rules outbound TP UP`) against native peers on 127.0.0.1.
+#[test]
+fn rules_as_values_and_a_policy_hook() {
+    use std::io::Read;
+    use std::net::{IpAddr, SocketAddr, TcpListener, UdpSocket};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+    use wasock::policy::{Action, PoolEntry, Proto, Role, Roles, Rule, Subject, Target};
+
+    let wasm = common::compile_c("net/rules.c", false);
+    let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let (tport, uport) = (
+        tcp.local_addr().unwrap().port(),
+        udp.local_addr().unwrap().port(),
+    );
+    let lo: IpAddr = "127.0.0.1".parse().unwrap();
+    let policy_for = |hook_denies_tcp: bool| {
+        let mut policy = Policy::new();
+        policy.add_rule(Rule {
+            action: Action::Allow,
+            roles: Roles::of(&[Role::Connect]),
+            proto: Proto::Tcp,
+            target: Target::Net(PoolEntry {
+                net: lo,
+                prefix: 32,
+                ports: Some((tport, tport)),
+            }),
+        });
+        // The hook grants the UDP destination no rule names, and records what it was asked.
+        let asked: Arc<Mutex<Vec<String>>> = Arc::default();
+        let seen = asked.clone();
+        policy.set_hook(move |q| {
+            let Subject::Addr(a) = q.subject else {
+                return None;
+            };
+            seen.lock()
+                .unwrap()
+                .push(format!("{} {} {a}", q.role, q.proto));
+            match (q.role, q.proto, a.port()) {
+                (Role::Send, Proto::Udp, p) if p == uport && a.ip() == lo => Some(Action::Allow),
+                (Role::Connect, Proto::Tcp, p) if p == tport && hook_denies_tcp => {
+                    Some(Action::Deny)
+                }
+                _ => None,
+            }
+        });
+        (policy, asked)
+    };
+
+    let (policy, asked) = policy_for(false);
+    let mut config = Config::new();
+    let args = ["rules", "outbound", &tport.to_string(), &uport.to_string()];
+    config.args(args).policy(policy);
+    let (res, stdout, stderr) = run_captured(&wasm, config);
+    assert_eq!(res.unwrap(), 0, "{stdout}{stderr}");
+    assert_eq!(
+        stdout,
+        "ok connect_tcp\nok connect_proto_port\nok send_udp\nok send_is_not_connect\n"
+    );
+    // The peers got exactly the allowed traffic.
+    let (mut conn, _) = tcp.accept().unwrap();
+    let mut got = String::new();
+    conn.read_to_string(&mut got).unwrap();
+    assert_eq!(got, "tcp");
+    let mut buf = [0u8; 16];
+    let (n, _) = udp.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"udp");
+    let at = |p: u16| SocketAddr::new(lo, p);
+    let asked = asked.lock().unwrap().clone();
+    for q in [
+        format!("connect tcp {}", at(tport)),
+        format!("connect udp {}", at(tport)),
+        format!("send udp {}", at(uport)),
+        format!("connect udp {}", at(uport)),
+    ] {
+        assert!(asked.contains(&q), "hook not asked `{q}`: {asked:?}");
+    }
+
+    // A hook's Deny overrides an allow rule: the guest's first connect gets EACCES. (The
+    // diagnostic goes to the host process's stderr, not the guest's captured one.)
+    let (policy, _) = policy_for(true);
+    let mut config = Config::new();
+    config.args(args).policy(policy);
+    let (res, stdout, stderr) = run_captured(&wasm, config);
+    assert_eq!(res.unwrap(), 1, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("rules.c:145: connect(t, SA(ok_t), sizeof ok_t) == 0 (errno=2 "),
+        "{stderr}"
+    );
+    tcp.set_nonblocking(true).unwrap();
+    assert!(tcp.accept().is_err(), "a denied connect reached the peer");
+}

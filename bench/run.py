@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """wasock benchmarks: every load runs the same C source built natively (cc) and as wasm under
 wasock, in the same invocation, several repetitions; prints medians and wasm/native ratios as a
-table and one JSON line.  usage: bench/run.py [--reps N] [--seconds S] [--quick]"""
+table and one JSON line.  usage: bench/run.py [--reps N] [--seconds S] [--quick] [--only TEXT]
+[--variant NAME=KEY=VALUE,...]: each --variant also runs wasock with those --engine settings."""
 import argparse, json, os, resource, statistics, subprocess, sys, time
 from pathlib import Path
 
@@ -27,13 +28,19 @@ def build():
            src, ROOT / "sdk/c/src/wasi_socket_ext.c")
 
 
+VARIANTS = {"wasock": []}  # kind -> extra wasock flags; --variant adds more
+
+
+def wasock_cmd(kind):
+    return [ROOT / "target" / "release" / "wasock", *VARIANTS[kind]]
+
+
 def server(kind, name, args):
     """Starts a server; returns (process, port)."""
-    rel = ROOT / "target" / "release"
     if kind == "native":
         cmd = [OUT / name, *args]
     else:
-        cmd = [rel / "wasock", "--addr-pool=127.0.0.1/32", OUT / f"{name}.wasm", *args]
+        cmd = [*wasock_cmd(kind), "--addr-pool=127.0.0.1/32", OUT / f"{name}.wasm", *args]
     p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = p.stdout.readline()
     if not line.startswith("listening on "):
@@ -73,7 +80,7 @@ LOADS = {
 def startup(kind, reps):
     times = []
     for _ in range(reps):
-        cmd = [OUT / "hello"] if kind == "native" else [ROOT / "target/release/wasock", OUT / "hello.wasm"]
+        cmd = [OUT / "hello"] if kind == "native" else [*wasock_cmd(kind), OUT / "hello.wasm"]
         t = time.perf_counter()
         sh(*map(str, cmd), stdout=subprocess.DEVNULL)
         times.append((time.perf_counter() - t) * 1000)
@@ -86,7 +93,13 @@ def main():
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--quick", action="store_true", help="1 rep, 1 s, skip the 10,000-connection load")
     ap.add_argument("--only", default="", help="run only loads whose name contains this text")
+    ap.add_argument("--variant", action="append", default=[],
+                    help="NAME=KEY=VALUE[,KEY=VALUE]: also run wasock with these --engine settings")
+    ap.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
     a = ap.parse_args()
+    for v in a.variant:
+        name, _, settings = v.partition("=")
+        VARIANTS[name] = [f"--engine={kv}" for kv in settings.split(",") if kv]
     if a.quick:
         a.reps, a.seconds = 1, 1.0
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -97,7 +110,7 @@ def main():
         if (a.quick and "10,000" in name) or a.only not in name:
             continue
         row = {}
-        for kind in ("native", "wasock"):
+        for kind in ("native", *VARIANTS):
             vals, rss = [], []
             for _ in range(a.reps):
                 p, port = server(kind, guest, gargs)
@@ -110,18 +123,26 @@ def main():
                     p.wait()
             row[kind] = statistics.median(vals)
             row[f"{kind}_peak_rss_kb"] = max(x for x in rss if x is not None) if any(rss) else None
-        row["ratio"] = row["wasock"] / row["native"] if row["native"] else None
+        for kind in VARIANTS:
+            row[f"{kind}_ratio"] = row[kind] / row["native"] if row["native"] else None
+        row["ratio"] = row["wasock_ratio"]
         row["metric"] = metric
         results[name] = row
-    results["hello-world start-up (ms, lower is better)"] = {
-        "native": startup("native", 10 * a.reps), "wasock": startup("wasock", 10 * a.reps), "metric": "ms"}
-    r = results["hello-world start-up (ms, lower is better)"]
-    r["ratio"] = r["wasock"] / r["native"]
+    if not a.no_startup:
+        r = {"native": startup("native", 10 * a.reps), "metric": "ms"}
+        for kind in VARIANTS:
+            r[kind] = startup(kind, 10 * a.reps)
+            r[f"{kind}_ratio"] = r[kind] / r["native"]
+        r["ratio"] = r["wasock_ratio"]
+        results["hello-world start-up (ms, lower is better)"] = r
 
-    print(f"{'load':34} {'metric':12} {'native':>12} {'wasock':>12} {'ratio':>7}")
+    kinds = list(VARIANTS)
+    head = "".join(f" {k:>12} {'ratio':>6}" for k in kinds)
+    print(f"{'load':34} {'metric':12} {'native':>12}{head}")
     for name, row in results.items():
-        print(f"{name:34} {row['metric']:12} {row['native']:12.1f} {row['wasock']:12.1f} {row['ratio']:7.2f}")
-    print(json.dumps({"bench": results, "reps": a.reps, "seconds": a.seconds}))
+        cols = "".join(f" {row[k]:12.1f} {row[k + '_ratio']:6.2f}" for k in kinds)
+        print(f"{name:34} {row['metric']:12} {row['native']:12.1f}{cols}")
+    print(json.dumps({"bench": results, "reps": a.reps, "seconds": a.seconds, "variants": VARIANTS}))
 
 
 if __name__ == "__main__":

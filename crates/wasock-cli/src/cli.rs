@@ -146,6 +146,10 @@ struct RunArgs {
     /// End the run after MS milliseconds, even if threads are blocked in socket calls (exit 1).
     #[arg(long = "timeout", value_name = "MS")]
     timeout: Option<u64>,
+    /// Engine setting for experiments: opt-level=none|speed|size, bounds-checks=guard|explicit,
+    /// memory-cow=on|off (defaults measured in bench/README.md).
+    #[arg(long = "engine", value_name = "KEY=VALUE")]
+    engine: Vec<String>,
     /// Do not use or fill the compiled-module cache (also: WASOCK_NO_CACHE=1).
     #[arg(long = "no-cache")]
     no_cache: bool,
@@ -351,11 +355,18 @@ fn run(r: RunArgs) -> Result<u8> {
         .ok_or_else(|| usage("no module given (see wasock --help)"))?;
     let config = build_config(&r, module, args)?;
     let use_cache = !r.no_cache && std::env::var_os("WASOCK_NO_CACHE").is_none();
+    let mut tuning = wasock::Tuning::default();
+    for setting in &r.engine {
+        tuning
+            .set(setting)
+            .map_err(|e| usage(format!("invalid --engine {e}")))?;
+    }
     let engine = Engine::new(&EngineOptions {
         max_wasm_stack: r.stack_size,
         cache_dir: use_cache
             .then(wasock::cache::ModuleCache::default_dir)
             .flatten(),
+        tuning,
     })?;
     let loaded = engine.load_file(module.as_ref())?;
     if let Some(ms) = r.timeout {

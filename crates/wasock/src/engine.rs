@@ -12,6 +12,85 @@ pub struct EngineOptions {
     pub max_wasm_stack: Option<usize>,
     /// Cache compiled modules in this directory (see [`ModuleCache::default_dir`]).
     pub cache_dir: Option<std::path::PathBuf>,
+    /// Code generation and memory settings; the defaults are the measured best.
+    pub tuning: Tuning,
+}
+
+/// Cranelift's optimisation level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CodeOpt {
+    /// No optimisation: fastest compile, slowest code.
+    None,
+    /// Optimise for speed (the default).
+    #[default]
+    Speed,
+    /// Optimise for speed and code size.
+    SpeedAndSize,
+}
+
+/// Settings that trade compile time, run time and memory; `bench/README.md` has the
+/// measurements behind the defaults. `wasock --engine KEY=VALUE` sets them for experiments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Cranelift's optimisation level.
+    pub opt: CodeOpt,
+    /// Check every linear-memory access explicitly instead of relying on a 4 GiB reservation
+    /// with guard pages (which needs no checks).
+    pub explicit_bounds_checks: bool,
+    /// Initialise linear memory copy-on-write from the module image instead of copying.
+    pub memory_init_cow: bool,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            opt: CodeOpt::Speed,
+            explicit_bounds_checks: false,
+            memory_init_cow: true,
+        }
+    }
+}
+
+impl Tuning {
+    /// Applies one `KEY=VALUE` setting (`opt-level=none|speed|size`,
+    /// `bounds-checks=guard|explicit`, `memory-cow=on|off`).
+    pub fn set(&mut self, setting: &str) -> std::result::Result<(), String> {
+        let (key, value) = setting
+            .split_once('=')
+            .ok_or_else(|| format!("`{setting}`: expected KEY=VALUE"))?;
+        let bad = |choices: &str| format!("`{setting}`: {key} takes {choices}");
+        match key {
+            "opt-level" => {
+                self.opt = match value {
+                    "none" => CodeOpt::None,
+                    "speed" => CodeOpt::Speed,
+                    "size" => CodeOpt::SpeedAndSize,
+                    _ => return Err(bad("none, speed or size")),
+                }
+            }
+            "bounds-checks" => {
+                self.explicit_bounds_checks = match value {
+                    "guard" => false,
+                    "explicit" => true,
+                    _ => return Err(bad("guard or explicit")),
+                }
+            }
+            "memory-cow" => {
+                self.memory_init_cow = match value {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(bad("on or off")),
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "`{setting}`: unknown setting `{key}` (expected opt-level, bounds-checks or \
+                     memory-cow)"
+                ))
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A configured compiler + runtime; cheap to clone, share one per process.
@@ -29,9 +108,21 @@ impl Engine {
     /// Builds an engine: Cranelift at speed, threads and shared memory enabled.
     pub fn new(opts: &EngineOptions) -> Result<Self> {
         let mut cfg = wasmtime::Config::new();
-        cfg.cranelift_opt_level(OptLevel::Speed)
-            .wasm_threads(true)
-            .shared_memory(true);
+        let t = opts.tuning;
+        cfg.cranelift_opt_level(match t.opt {
+            CodeOpt::None => OptLevel::None,
+            CodeOpt::Speed => OptLevel::Speed,
+            CodeOpt::SpeedAndSize => OptLevel::SpeedAndSize,
+        })
+        .memory_init_cow(t.memory_init_cow)
+        .wasm_threads(true)
+        .shared_memory(true);
+        if t.explicit_bounds_checks {
+            // No reservation beyond the memory itself and no guard: every access is checked.
+            cfg.memory_reservation(0)
+                .memory_guard_size(0)
+                .memory_reservation_for_growth(1 << 20);
+        }
         if let Some(n) = opts.max_wasm_stack {
             cfg.max_wasm_stack(n.max(MIN_WASM_STACK));
         }
@@ -98,4 +189,63 @@ fn looks_like_wat(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes)
         .map(|s| s.trim_start().starts_with('(') || s.trim_start().starts_with(";;"))
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tuning_settings_parse_and_refuse_with_the_choices() {
+        let mut t = Tuning::default();
+        for s in ["opt-level=none", "bounds-checks=explicit", "memory-cow=off"] {
+            t.set(s).unwrap();
+        }
+        assert_eq!(
+            t,
+            Tuning {
+                opt: CodeOpt::None,
+                explicit_bounds_checks: true,
+                memory_init_cow: false,
+            }
+        );
+        t.set("opt-level=size").unwrap();
+        assert_eq!(t.opt, CodeOpt::SpeedAndSize);
+        for (bad, want) in [
+            ("opt-level", "expected KEY=VALUE"),
+            ("opt-level=fast", "none, speed or size"),
+            ("bounds-checks=off", "guard or explicit"),
+            ("memory-cow=1", "on or off"),
+            ("jit=on", "unknown setting `jit`"),
+        ] {
+            let err = t.set(bad).unwrap_err();
+            assert!(err.contains(want), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn every_tuning_builds_an_engine_that_runs_code() {
+        let wat = br#"(module (memory 1) (func (export "f") (result i32)
+            (i32.store (i32.const 8) (i32.const 41))
+            (i32.add (i32.load (i32.const 8)) (i32.const 1))))"#;
+        for opt in [CodeOpt::None, CodeOpt::Speed, CodeOpt::SpeedAndSize] {
+            for explicit_bounds_checks in [false, true] {
+                let tuning = Tuning {
+                    opt,
+                    explicit_bounds_checks,
+                    memory_init_cow: !explicit_bounds_checks,
+                };
+                let e = Engine::new(&EngineOptions {
+                    tuning,
+                    ..Default::default()
+                })
+                .unwrap();
+                let m = e.load_bytes(wat, Path::new("t.wat")).unwrap();
+                let mut store = wasmtime::Store::new(e.wasmtime(), ());
+                let i = wasmtime::Instance::new(&mut store, &m, &[]).unwrap();
+                let f = i.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+                assert_eq!(f.call(&mut store, ()).unwrap(), 42, "{tuning:?}");
+            }
+        }
+    }
 }

@@ -27,7 +27,7 @@ pub mod wasi;
 
 pub use abi::Errno;
 pub use config::Config;
-pub use engine::{Engine, EngineOptions};
+pub use engine::{CodeOpt, Engine, EngineOptions, Tuning};
 pub use error::{Error, Result};
 pub use instance::{run, Entrypoint, Outcome};
 pub use policy::Policy;

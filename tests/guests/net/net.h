@@ -22,6 +22,27 @@ static inline struct sockaddr_in loopback(int port) {
     return a;
 }
 
+/* IP:port from text (the test aborts on a bad literal). */
+static inline struct sockaddr_in v4(const char *ip, int port) {
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    CHECK(inet_pton(AF_INET, ip, &a.sin_addr) == 1);
+    return a;
+}
+
+static inline struct sockaddr_in6 v6(const char *ip, int port) {
+    struct sockaddr_in6 a;
+    memset(&a, 0, sizeof a);
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons((uint16_t)port);
+    CHECK(inet_pton(AF_INET6, ip, &a.sin6_addr) == 1);
+    return a;
+}
+
+#define SA(x) ((struct sockaddr *)&(x))
+
 /* A TCP listener on 127.0.0.1 with a kernel-chosen port; *port receives it. */
 static inline int listener(int *port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -14,26 +14,6 @@
  *   port_range       ports outside LO..HI are EACCES, inside they are allowed */
 #include "net.h"
 
-static struct sockaddr_in v4(const char *ip, int port) {
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    CHECK(inet_pton(AF_INET, ip, &a.sin_addr) == 1);
-    return a;
-}
-
-static struct sockaddr_in6 v6(const char *ip, int port) {
-    struct sockaddr_in6 a;
-    memset(&a, 0, sizeof a);
-    a.sin6_family = AF_INET6;
-    a.sin6_port = htons((uint16_t)port);
-    CHECK(inet_pton(AF_INET6, ip, &a.sin6_addr) == 1);
-    return a;
-}
-
-#define SA(x) ((struct sockaddr *)&(x))
-
 static int ports(int lo, int hi) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = v4("127.0.0.1", 0);

@@ -23,26 +23,6 @@
 #include "net.h"
 #include <netdb.h>
 
-#define SA(x) ((struct sockaddr *)&(x))
-
-static struct sockaddr_in v4(const char *ip, int port) {
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    CHECK(inet_pton(AF_INET, ip, &a.sin_addr) == 1);
-    return a;
-}
-
-static struct sockaddr_in6 v6(const char *ip, int port) {
-    struct sockaddr_in6 a;
-    memset(&a, 0, sizeof a);
-    a.sin6_family = AF_INET6;
-    a.sin6_port = htons((uint16_t)port);
-    CHECK(inet_pton(AF_INET6, ip, &a.sin6_addr) == 1);
-    return a;
-}
-
 /* "IP:PORT" or "[IP6]:PORT". */
 static const char *show(const struct sockaddr_storage *ss) {
     static char out[INET6_ADDRSTRLEN + 16];

@@ -228,6 +228,39 @@ fn deny_wins_accept(flags: &[&str]) -> (Outcome, SocketAddr) {
 }
 
 #[test]
+fn poll_server_gets_eagain_not_refused_peers() {
+    // A non-blocking listener under poll(): a refused peer wakes poll(), and the guest's accept()
+    // must then say EAGAIN (not hand it over); the example server counts only served clients.
+    let mut g = Wasock::start(
+        "examples/c/poll_server.c",
+        &[
+            "--net=allow bind tcp 127.0.0.1",
+            "--net=allow accept tcp 127.0.0.1",
+        ],
+        &["127.0.0.1:0", "--count=2"],
+    );
+    let addr = g.listening();
+    let bad = assert_refused(IP2, addr, &g);
+    for _ in 0..2 {
+        let mut s = connect_from(IP1, addr);
+        s.write_all(b"ping").unwrap();
+        let mut got = [0u8; 4];
+        s.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"ping");
+    }
+    let out = g.finish(); // exits after --count=2 closed (served) connections
+    out.assert_success();
+    assert_eq!(
+        out.denials(),
+        [format!(
+            "wasock: denied accept tcp from {bad}: no rule allows it (allow it with --net='allow accept tcp 127.0.0.2')"
+        )],
+        "{}",
+        out.show()
+    );
+}
+
+#[test]
 fn bind_alone_accepts_nobody() {
     // The doc's example: a bind grant without an accept rule refuses every peer (and warns).
     let mut g = Wasock::start(RULES, &["--net=allow bind tcp 127.0.0.1"], &["accept", "1"]);

@@ -67,10 +67,18 @@ pub fn build_ctx(config: Config) -> Result<Arc<WasiCtx>> {
 
 /// Creates the linker with every import wasock provides.
 pub fn linker(engine: &Engine) -> Result<Linker<Host>> {
+    linker_for(engine, None)
+}
+
+/// Creates the linker with the imports `module` uses (every import for `None`): registering
+/// all ~100 host functions was the largest single cost of a start-up (bench/README.md).
+pub fn linker_for(engine: &Engine, module: Option<&Module>) -> Result<Linker<Host>> {
     let mut linker = Linker::new(engine.wasmtime());
-    crate::wasi::add_to_linker(&mut linker).map_err(|e| Error::Engine(one_line(&e)))?;
-    crate::net::add_to_linker(&mut linker).map_err(|e| Error::Engine(one_line(&e)))?;
-    crate::threads::add_to_linker(&mut linker).map_err(|e| Error::Engine(one_line(&e)))?;
+    let mut host = crate::link::HostLinker::new(&mut linker, module);
+    let engine_err = |e: wasmtime::Error| Error::Engine(one_line(&e));
+    crate::wasi::add_to_linker(&mut host).map_err(engine_err)?;
+    crate::net::add_to_linker(&mut host).map_err(engine_err)?;
+    crate::threads::add_to_linker(&mut host).map_err(engine_err)?;
     Ok(linker)
 }
 
@@ -80,7 +88,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
         .max_threads
         .unwrap_or(crate::threads::DEFAULT_MAX_THREADS);
     let ctx = build_ctx(config)?;
-    let mut linker = linker(engine)?;
+    let mut linker = linker_for(engine, Some(module))?;
     let mut store = Store::new(
         engine.wasmtime(),
         Host {

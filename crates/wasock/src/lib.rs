@@ -19,6 +19,7 @@ pub mod engine;
 pub mod error;
 pub mod fd;
 pub mod instance;
+pub mod link;
 pub mod net;
 pub mod policy;
 pub mod threads;

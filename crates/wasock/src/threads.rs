@@ -6,6 +6,7 @@
 //! ends the run even while other threads are blocked (the CLI then exits the process).
 
 use crate::instance::{format_trap, ExitCodeOrTrap};
+use crate::link::HostLinker;
 use crate::wasi::{Host, Mem, WasiCtx};
 use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use std::sync::Arc;
@@ -61,7 +62,7 @@ pub fn wants_threads(module: &Module) -> bool {
 }
 
 /// Registers `wasi::thread-spawn`.
-pub fn add_to_linker(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
+pub fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     linker.func_wrap(
         "wasi",
         "thread-spawn",

@@ -18,8 +18,8 @@ mod socket;
 
 pub use socket::Socket;
 
+use crate::link::HostLinker;
 use crate::wasi::Host;
-use wasmtime::Linker;
 
 /// Registers `$name` like `host_fn!`, logging the call and its result under `--trace-net`.
 macro_rules! sock_fn {
@@ -43,7 +43,7 @@ macro_rules! sock_fn {
 }
 
 /// Adds every socket import to the linker.
-pub fn add_to_linker(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
+pub fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     use options::*;
     use sock::*;
     sock_fn!(linker, "sock_open", sock_open, poolfd: u32, af: u32, socktype: u32, fd_out: u32);

@@ -2,9 +2,9 @@
 
 use super::{host_fn, WasiCtx};
 use crate::abi::{Errno, GuestMemory, WasiResult};
-use wasmtime::Linker;
+use crate::link::HostLinker;
 
-pub(crate) fn add_to_linker(linker: &mut Linker<super::Host>) -> wasmtime::Result<()> {
+pub(crate) fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     host_fn!(linker, "args_get", args_get, argv: u32, buf: u32);
     host_fn!(linker, "args_sizes_get", args_sizes_get, argc: u32, size: u32);
     host_fn!(linker, "environ_get", environ_get, environ: u32, buf: u32);

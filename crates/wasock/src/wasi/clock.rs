@@ -3,10 +3,10 @@
 use super::{host_fn, WasiCtx};
 use crate::abi::types::clockid;
 use crate::abi::{Errno, GuestMemory, WasiResult};
+use crate::link::HostLinker;
 use rustix::time::{ClockId, Timespec};
-use wasmtime::Linker;
 
-pub(crate) fn add_to_linker(linker: &mut Linker<super::Host>) -> wasmtime::Result<()> {
+pub(crate) fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     host_fn!(linker, "clock_res_get", clock_res_get, id: u32, out: u32);
     host_fn!(linker, "clock_time_get", clock_time_get, id: u32, precision: u64, out: u32);
     Ok(())

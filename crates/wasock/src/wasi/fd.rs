@@ -6,12 +6,12 @@ use crate::abi::types::{
 };
 use crate::abi::{Errno, GuestMemory, WasiResult};
 use crate::fd::{Descriptor, Entry, Fd};
+use crate::link::HostLinker;
 use rustix::fs::{Advice, OFlags, SeekFrom, Timespec, Timestamps, UTIME_NOW, UTIME_OMIT};
 use std::num::NonZeroU64;
 use std::sync::Arc;
-use wasmtime::Linker;
 
-pub(crate) fn add_to_linker(linker: &mut Linker<super::Host>) -> wasmtime::Result<()> {
+pub(crate) fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     host_fn!(linker, "fd_advise", fd_advise, fd: u32, offset: u64, len: u64, advice: u32);
     host_fn!(linker, "fd_allocate", fd_allocate, fd: u32, offset: u64, len: u64);
     host_fn!(linker, "fd_close", fd_close, fd: u32);

@@ -20,7 +20,8 @@ pub mod random;
 pub use ctx::{Host, Mem, StdioSource, WasiCtx};
 
 use crate::abi::{GuestMemory, WasiResult};
-use wasmtime::{Caller, Extern, Linker};
+use crate::link::HostLinker;
+use wasmtime::{Caller, Extern};
 
 /// The import module every preview1 (and WAMR socket) function lives in.
 pub const MODULE: &str = "wasi_snapshot_preview1";
@@ -82,7 +83,7 @@ macro_rules! host_fn {
 pub(crate) use host_fn;
 
 /// Adds every preview1 function to the linker.
-pub fn add_to_linker(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
+pub fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     args_env::add_to_linker(linker)?;
     clock::add_to_linker(linker)?;
     fd::add_to_linker(linker)?;

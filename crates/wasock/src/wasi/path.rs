@@ -5,14 +5,14 @@ use super::{host_fn, WasiCtx};
 use crate::abi::types::{fdflags, fstflags, oflags, rights, FileStat, LOOKUP_SYMLINK_FOLLOW};
 use crate::abi::{Errno, GuestMemory, WasiResult};
 use crate::fd::{filetype_of_mode, Descriptor, DirDesc, Entry};
+use crate::link::HostLinker;
 use cap_fs_ext::{
     DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt, SystemTimeSpec,
 };
 use cap_std::fs::{Metadata, MetadataExt, OpenOptions, OpenOptionsExt};
 use std::time::{Duration, UNIX_EPOCH};
-use wasmtime::Linker;
 
-pub(crate) fn add_to_linker(linker: &mut Linker<super::Host>) -> wasmtime::Result<()> {
+pub(crate) fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     host_fn!(linker, "path_create_directory", path_create_directory, fd: u32, path: u32, path_len: u32);
     host_fn!(linker, "path_filestat_get", path_filestat_get, fd: u32, flags: u32, path: u32, path_len: u32, out: u32);
     host_fn!(linker, "path_filestat_set_times", path_filestat_set_times, fd: u32, flags: u32, path: u32, path_len: u32, atim: u64, mtim: u64, fst: u32);

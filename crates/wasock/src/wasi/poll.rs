@@ -8,12 +8,12 @@ use crate::abi::types::{
 };
 use crate::abi::{Errno, GuestMemory, WasiResult};
 use crate::fd::{Descriptor, Entry, Fd};
+use crate::link::HostLinker;
 use rustix::event::{PollFd, PollFlags};
 use rustix::time::Timespec;
 use std::sync::Arc;
-use wasmtime::Linker;
 
-pub(crate) fn add_to_linker(linker: &mut Linker<super::Host>) -> wasmtime::Result<()> {
+pub(crate) fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     host_fn!(linker, "poll_oneoff", poll_oneoff, subs: u32, events: u32, nsubs: u32, nevents: u32);
     Ok(())
 }

@@ -2,14 +2,15 @@
 
 use super::{host_fn, Host, WasiCtx, MODULE};
 use crate::abi::{Errno, GuestMemory, WasiResult};
-use wasmtime::{Caller, Linker};
+use crate::link::HostLinker;
+use wasmtime::Caller;
 
 /// The error that unwinds the guest when it calls `proc_exit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("exit with status {0}")]
 pub struct ExitCode(pub i32);
 
-pub(crate) fn add_to_linker(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
+pub(crate) fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     linker.func_wrap(
         MODULE,
         "proc_exit",

@@ -2,9 +2,9 @@
 
 use super::{host_fn, WasiCtx};
 use crate::abi::{Errno, GuestMemory, WasiResult};
-use wasmtime::Linker;
+use crate::link::HostLinker;
 
-pub(crate) fn add_to_linker(linker: &mut Linker<super::Host>) -> wasmtime::Result<()> {
+pub(crate) fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
     host_fn!(linker, "random_get", random_get, buf: u32, len: u32);
     Ok(())
 }

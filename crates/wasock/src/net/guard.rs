@@ -22,6 +22,8 @@ pub struct NetState {
     accept_open: bool,
     /// Every source may send: datagrams need no per-packet check.
     recv_open: bool,
+    /// Some rule grants by host pattern, so decisions read the pins.
+    uses_pins: bool,
 }
 
 impl NetState {
@@ -36,6 +38,7 @@ impl NetState {
             hosts_file,
             accept_open: policy.is_open(Role::Accept, Proto::Tcp),
             recv_open: policy.is_open(Role::Recv, Proto::Udp),
+            uses_pins: policy.uses_pins(),
         }
     }
 
@@ -98,8 +101,24 @@ pub(crate) fn check(cx: &WasiCtx, op: Op, proto: Proto, addr: SocketAddr) -> Was
 }
 
 fn decide(cx: &WasiCtx, op: Op, proto: Proto, addr: SocketAddr) -> Result<(), Denial> {
-    let pins = cx.net.pins();
-    cx.policy.check_addr(op, proto, addr, &pins)
+    // Only host-pattern rules read the pins: without them, no lock (and the hook, if any,
+    // runs without one).
+    if cx.net.uses_pins {
+        cx.policy.check_addr(op, proto, addr, &cx.net.pins())
+    } else {
+        cx.policy.check_addr(op, proto, addr, &NO_PINS)
+    }
+}
+
+static NO_PINS: std::sync::LazyLock<DnsPins> = std::sync::LazyLock::new(DnsPins::default);
+
+/// Decides whether `host` may be resolved (names never need the pins); a denial is reported
+/// once and is `EACCES`.
+pub(crate) fn check_resolve(cx: &WasiCtx, host: &str) -> WasiResult<()> {
+    cx.policy.check_resolve(host, &NO_PINS).map_err(|denial| {
+        cx.denials.report(&denial);
+        Errno::Acces
+    })
 }
 
 /// Whether an incoming connection from `peer` may reach the guest (reported once if not).

@@ -38,11 +38,7 @@ pub fn sock_addr_resolve(
 
     let literal = crate::policy::ResolveAllowList::is_literal(&host);
     if !literal {
-        let verdict = cx.policy.check_resolve(&host, &cx.net.pins());
-        verdict.map_err(|denial| {
-            cx.denials.report(&denial);
-            Errno::Acces
-        })?;
+        super::guard::check_resolve(cx, &host)?;
     }
     let mut ai = AddrInfoHints {
         socktype: 0,

@@ -85,16 +85,18 @@ LOADS = {
 }
 
 
-def startup(kind, reps):
-    times = []
-    if kind != "native":  # the first run compiles into the module cache
-        sh(*map(str, [*wasock_cmd(kind), OUT / "hello.wasm"]), stdout=subprocess.DEVNULL)
+def startup(kinds, reps):
+    """Median wall ms of a hello world per kind, runs taking turns across kinds."""
+    cmd = {k: [OUT / "hello"] if k == "native" else [*wasock_cmd(k), OUT / "hello.wasm"] for k in kinds}
+    times = {k: [] for k in kinds}
+    for k in kinds:  # warm-up; for wasock the first run compiles into the module cache
+        sh(*map(str, cmd[k]), stdout=subprocess.DEVNULL)
     for _ in range(reps):
-        cmd = [OUT / "hello"] if kind == "native" else [*wasock_cmd(kind), OUT / "hello.wasm"]
-        t = time.perf_counter()
-        sh(*map(str, cmd), stdout=subprocess.DEVNULL)
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+        for k in kinds:
+            t = time.perf_counter()
+            sh(*map(str, cmd[k]), stdout=subprocess.DEVNULL)
+            times[k].append((time.perf_counter() - t) * 1000)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def main():
@@ -120,30 +122,34 @@ def main():
         if (a.quick and "10,000" in name) or a.only not in name:
             continue
         row = {}
-        for kind in ("native", *VARIANTS):
-            vals, rss = [], []
-            if kind != "native":
-                warm(kind, guest, gargs)
-            for _ in range(a.reps):
+        kinds = ("native", *VARIANTS)
+        for kind in VARIANTS:
+            warm(kind, guest, gargs)
+        vals = {k: [] for k in kinds}
+        rss = {k: [] for k in kinds}
+        # Repetitions take turns across kinds, so slow drift on a shared machine hits all alike.
+        for _ in range(a.reps):
+            for kind in kinds:
                 p, port = server(kind, guest, gargs)
                 try:
                     r = loadgen(mode, port, *largs, "--seconds", a.seconds)
-                    vals.append(r[metric])
-                    rss.append(peak_rss_kb(p))
+                    vals[kind].append(r[metric])
+                    rss[kind].append(peak_rss_kb(p))
                 finally:
                     p.kill()
                     p.wait()
-            row[kind] = statistics.median(vals)
-            row[f"{kind}_peak_rss_kb"] = max(x for x in rss if x is not None) if any(rss) else None
+        for kind in kinds:
+            row[kind] = statistics.median(vals[kind])
+            got = [x for x in rss[kind] if x is not None]
+            row[f"{kind}_peak_rss_kb"] = max(got) if got else None
         for kind in VARIANTS:
             row[f"{kind}_ratio"] = row[kind] / row["native"] if row["native"] else None
         row["ratio"] = row["wasock_ratio"]
         row["metric"] = metric
         results[name] = row
     if not a.no_startup:
-        r = {"native": startup("native", 10 * a.reps), "metric": "ms"}
+        r = {**startup(("native", *VARIANTS), 10 * a.reps), "metric": "ms"}
         for kind in VARIANTS:
-            r[kind] = startup(kind, 10 * a.reps)
             r[f"{kind}_ratio"] = r[kind] / r["native"]
         r["ratio"] = r["wasock_ratio"]
         results["hello-world start-up (ms, lower is better)"] = r

@@ -25,19 +25,30 @@ const IP3: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 3);
 
 // ---- native peers ----
 
-/// A TCP connection to `to` from `from` (an ephemeral port on that loopback address): std has
-/// no API for a client's source address, socket2 does.
-fn connect_from(from: Ipv4Addr, to: SocketAddr) -> TcpStream {
+/// A TCP connection to `to` from `from` (an ephemeral port on that loopback address, known as
+/// soon as it is bound): std has no API for a client's source address, socket2 does. The
+/// connect is bounded by `SO_SNDTIMEO`. Its result is returned as is: on loopback the handshake,
+/// the guest's accept and a host reset can all happen before `connect()` returns, which then
+/// says ECONNRESET.
+fn try_connect_from(from: Ipv4Addr, to: SocketAddr) -> (SocketAddr, std::io::Result<TcpStream>) {
     use socket2::{Domain, Socket, Type};
     let s = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+    s.set_write_timeout(Some(LIMIT)).unwrap();
     s.bind(&SocketAddr::new(from.into(), 0).into())
         .unwrap_or_else(|e| panic!("bind {from}: {e}"));
-    s.connect_timeout(&to.into(), LIMIT)
-        .unwrap_or_else(|e| panic!("connect {from} -> {to}: {e}"));
-    let s = TcpStream::from(s);
-    s.set_read_timeout(Some(LIMIT)).unwrap();
-    s.set_write_timeout(Some(LIMIT)).unwrap();
-    s
+    let local = s.local_addr().unwrap().as_socket().unwrap();
+    let conn = s.connect(&to.into()).map(|()| {
+        let s = TcpStream::from(s);
+        s.set_read_timeout(Some(LIMIT)).unwrap();
+        s
+    });
+    (local, conn)
+}
+
+fn connect_from(from: Ipv4Addr, to: SocketAddr) -> TcpStream {
+    try_connect_from(from, to)
+        .1
+        .unwrap_or_else(|e| panic!("connect {from} -> {to}: {e}"))
 }
 
 /// A client the guest serves (`rules accept`): sends one byte, gets it back. Returns the
@@ -58,8 +69,13 @@ fn served(addr: SocketAddr, from: Ipv4Addr, g: &Wasock) -> SocketAddr {
 /// A client the host must refuse: closed (reset, or EOF) without the guest ever answering.
 /// Returns the client's address.
 fn assert_refused(from: Ipv4Addr, addr: SocketAddr, g: &Wasock) -> SocketAddr {
-    let mut s = connect_from(from, addr);
-    let local = s.local_addr().unwrap();
+    let (local, conn) = try_connect_from(from, addr);
+    let mut s = match conn {
+        Ok(s) => s,
+        // Reset before connect() even returned: refused, and the guest never answered.
+        Err(e) if e.kind() == ErrorKind::ConnectionReset => return local,
+        Err(e) => panic!("connect {from} -> {addr}: {e}"),
+    };
     let _ = s.write_all(b"x"); // may already fail with the reset
     let mut buf = [0u8; 16];
     match s.read(&mut buf) {
@@ -254,6 +270,37 @@ fn poll_server_gets_eagain_not_refused_peers() {
         out.denials(),
         [format!(
             "wasock: denied accept tcp from {bad}: no rule allows it (allow it with --net='allow accept tcp 127.0.0.2')"
+        )],
+        "{}",
+        out.show()
+    );
+}
+
+#[test]
+fn ipv4_rules_judge_ipv4_mapped_peers() {
+    // A dual-stack listener sees 127.0.0.x peers as ::ffff:127.0.0.x: the IPv4 rules still
+    // decide (the bind of ::ffff:127.0.0.1, too, is judged as 127.0.0.1).
+    let mut g = Wasock::start(
+        RULES,
+        &[
+            "--net=allow bind tcp 127.0.0.1",
+            "--net=allow accept tcp 127.0.0.0/8",
+            "--net=deny accept tcp 127.0.0.2",
+        ],
+        &["accept-mapped", "2"],
+    );
+    let addr = g.listening();
+    let bad = assert_refused(IP2, addr, &g);
+    let three = served(addr, IP3, &g);
+    let one = served(addr, IP1, &g);
+    let out = g.finish();
+    out.assert_oks(&["accepted"]);
+    let mapped = |a: SocketAddr| format!("[::ffff:{}]:{}", a.ip(), a.port());
+    assert_eq!(peers(&out), [mapped(three), mapped(one)], "{}", out.show());
+    assert_eq!(
+        out.denials(),
+        [format!(
+            "wasock: denied accept tcp from {bad}: forbidden by rule `deny accept tcp 127.0.0.2` (--net)"
         )],
         "{}",
         out.show()

@@ -5,6 +5,8 @@
  *   accept N        TCP server on 127.0.0.1:0: prints `listening on ADDR`, then for each of N
  *                   accepted connections `peer ADDR` (as accept() reported it), reads one byte
  *                   and echoes it. Refused peers must never show up here.
+ *   accept-mapped N the same through a dual-stack IPv6 listener on ::ffff:127.0.0.1: peers
+ *                   arrive IPv4-mapped (`peer [::ffff:127.0.0.1]:P`), and IPv4 rules judge them.
  *   accept-quota    (--max-sockets=2) listener + one accepted connection fill the quota: the next
  *                   accept() fails EMFILE (`accept EMFILE`, the host resets that client); after
  *                   closing the first connection, the next client is served again.
@@ -71,6 +73,26 @@ static int serve_one(int ls) {
 
 static int accept_mode(int n) {
     int ls = announce_listener();
+    for (int i = 0; i < n; i++)
+        close(serve_one(ls));
+    OK("accepted");
+    return 0;
+}
+
+/* The same through a dual-stack AF_INET6 listener bound to ::ffff:127.0.0.1: IPv4 peers arrive
+ * as IPv4-mapped addresses, which IPv4 rules must match. */
+static int accept_mapped(int n) {
+    int ls = socket(AF_INET6, SOCK_STREAM, 0);
+    CHECK(ls >= 0);
+    int off = 0;
+    CHECK(setsockopt(ls, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == 0);
+    struct sockaddr_in6 a = v6("::ffff:127.0.0.1", 0);
+    CHECK(bind(ls, SA(a), sizeof a) == 0);
+    CHECK(listen(ls, 16) == 0);
+    socklen_t len = sizeof a;
+    CHECK(getsockname(ls, SA(a), &len) == 0);
+    printf("listening on 127.0.0.1:%d\n", ntohs(a.sin6_port));
+    fflush(stdout);
     for (int i = 0; i < n; i++)
         close(serve_one(ls));
     OK("accepted");
@@ -281,6 +303,8 @@ int main(int argc, char **argv) {
     const char *mode = argv[1];
     if (strcmp(mode, "accept") == 0 && argc == 3)
         return accept_mode(atoi(argv[2]));
+    if (strcmp(mode, "accept-mapped") == 0 && argc == 3)
+        return accept_mapped(atoi(argv[2]));
     if (strcmp(mode, "accept-quota") == 0)
         return accept_quota();
     if (strcmp(mode, "recv") == 0)

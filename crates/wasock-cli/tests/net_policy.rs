@@ -208,11 +208,7 @@ fn accept_role_resets_unlisted_peers() {
 
 #[test]
 fn accept_deny_rule_wins_over_allow() {
-    let (out, bad) = deny_wins_accept(&[
-        "--net=allow bind tcp 127.0.0.1",
-        "--net=allow accept tcp 127.0.0.0/8",
-        "--net=deny accept tcp 127.0.0.2",
-    ]);
+    let (out, bad) = deny_wins_accept("accept", &DENY_WINS, |a| a.to_string());
     assert_eq!(
         out.denials(),
         [format!(
@@ -223,25 +219,31 @@ fn accept_deny_rule_wins_over_allow() {
     );
 }
 
-/// `rules accept 2` under `flags` that allow 127.0.0.0/8 but deny 127.0.0.2: the client from .2
-/// is reset, then .3 and .1 are served, and the guest saw exactly those two. Returns the run
-/// and the refused client's address.
-fn deny_wins_accept(flags: &[&str]) -> (Outcome, SocketAddr) {
-    let mut g = Wasock::start(RULES, flags, &["accept", "2"]);
+/// `rules MODE 2` under `flags` that allow 127.0.0.0/8 but deny 127.0.0.2: the client from .2
+/// is reset, then .3 and .1 are served, and the guest saw exactly those two, as `shown` prints
+/// them. Returns the run and the refused client's address.
+fn deny_wins_accept(
+    mode: &str,
+    flags: &[&str],
+    shown: fn(SocketAddr) -> String,
+) -> (Outcome, SocketAddr) {
+    let mut g = Wasock::start(RULES, flags, &[mode, "2"]);
     let addr = g.listening();
     let bad = assert_refused(IP2, addr, &g);
     let three = served(addr, IP3, &g);
     let one = served(addr, IP1, &g);
     let out = g.finish();
     out.assert_oks(&["accepted"]);
-    assert_eq!(
-        peers(&out),
-        [three.to_string(), one.to_string()],
-        "{}",
-        out.show()
-    );
+    assert_eq!(peers(&out), [shown(three), shown(one)], "{}", out.show());
     (out, bad)
 }
+
+/// The three rules of [`deny_wins_accept`], as `--net` flags.
+const DENY_WINS: [&str; 3] = [
+    "--net=allow bind tcp 127.0.0.1",
+    "--net=allow accept tcp 127.0.0.0/8",
+    "--net=deny accept tcp 127.0.0.2",
+];
 
 #[test]
 fn poll_server_gets_eagain_not_refused_peers() {
@@ -280,23 +282,9 @@ fn poll_server_gets_eagain_not_refused_peers() {
 fn ipv4_rules_judge_ipv4_mapped_peers() {
     // A dual-stack listener sees 127.0.0.x peers as ::ffff:127.0.0.x: the IPv4 rules still
     // decide (the bind of ::ffff:127.0.0.1, too, is judged as 127.0.0.1).
-    let mut g = Wasock::start(
-        RULES,
-        &[
-            "--net=allow bind tcp 127.0.0.1",
-            "--net=allow accept tcp 127.0.0.0/8",
-            "--net=deny accept tcp 127.0.0.2",
-        ],
-        &["accept-mapped", "2"],
-    );
-    let addr = g.listening();
-    let bad = assert_refused(IP2, addr, &g);
-    let three = served(addr, IP3, &g);
-    let one = served(addr, IP1, &g);
-    let out = g.finish();
-    out.assert_oks(&["accepted"]);
-    let mapped = |a: SocketAddr| format!("[::ffff:{}]:{}", a.ip(), a.port());
-    assert_eq!(peers(&out), [mapped(three), mapped(one)], "{}", out.show());
+    let (out, bad) = deny_wins_accept("accept-mapped", &DENY_WINS, |a| {
+        format!("[::ffff:{}]:{}", a.ip(), a.port())
+    });
     assert_eq!(
         out.denials(),
         [format!(
@@ -591,7 +579,7 @@ fn policy_file_rules_and_quota() {
     let file = write_file(&dir, "policy.toml", POLICY);
     let flag = format!("--net-policy={}", file.display());
     // Rule 3 (the table) is the only one allowing 127.0.0.3; rule 5 is the deny.
-    let (out, bad) = deny_wins_accept(&[&flag]);
+    let (out, bad) = deny_wins_accept("accept", &[&flag], |a| a.to_string());
     assert_eq!(
         out.denials(),
         [format!(

@@ -663,34 +663,29 @@ fn policy_explain_names_the_deciding_rule() {
         1,
         "send tcp 10.0.0.1:80: denied: no rule matches (default deny)",
     );
-    // Ports and IPv6 targets.
+    // (arguments, exit status): ports, IPv6 targets, and IPv4-mapped addresses, which are the
+    // IPv4 address.
     let ports = "allow connect tcp 127.0.0.1:8000-8100";
-    assert_eq!(
-        explain(&[ports, "connect", "tcp", "127.0.0.1:8100"]).0,
-        Some(0)
-    );
-    assert_eq!(
-        explain(&[ports, "connect", "tcp", "127.0.0.1:8101"]).0,
-        Some(1)
-    );
     let v6 = "allow connect tcp [::1]/128:443";
-    assert_eq!(explain(&[v6, "connect", "tcp", "[::1]:443"]).0, Some(0));
-    assert_eq!(explain(&[v6, "connect", "tcp", "[::1]:80"]).0, Some(1));
-    // An IPv4-mapped address is the IPv4 address.
-    assert_eq!(
-        explain(&[allow, "connect", "tcp", "[::ffff:10.0.0.1]:80"]).0,
-        Some(0)
-    );
-    assert_eq!(
-        explain(&[
-            "allow connect tcp ::/0",
-            "connect",
-            "tcp",
-            "[::ffff:10.0.0.1]:80"
-        ])
-        .0,
-        Some(1)
-    );
+    let cases: &[(&[&str], i32)] = &[
+        (&[ports, "connect", "tcp", "127.0.0.1:8100"], 0),
+        (&[ports, "connect", "tcp", "127.0.0.1:8101"], 1),
+        (&[v6, "connect", "tcp", "[::1]:443"], 0),
+        (&[v6, "connect", "tcp", "[::1]:80"], 1),
+        (&[allow, "connect", "tcp", "[::ffff:10.0.0.1]:80"], 0),
+        (
+            &[
+                "allow connect tcp ::/0",
+                "connect",
+                "tcp",
+                "[::ffff:10.0.0.1]:80",
+            ],
+            1,
+        ),
+    ];
+    for (args, code) in cases {
+        assert_eq!(explain(args).0, Some(*code), "{args:?}");
+    }
     // Rules from --net, --addr-pool (which allows accept from anyone), --allow-resolve.
     let (status, stdout, stderr) = explain(&[
         "--net=allow connect udp 10.0.0.0/8",
@@ -706,26 +701,17 @@ fn policy_explain_names_the_deciding_rule() {
         "{stdout}"
     );
     let pool = "--addr-pool=127.0.0.1/32";
-    assert_eq!(
-        explain(&[pool, "accept", "tcp", "127.0.0.9:5000"]).0,
-        Some(0)
-    );
-    assert_eq!(
-        explain(&[pool, "connect", "tcp", "127.0.0.1:80"]).0,
-        Some(0)
-    );
-    assert_eq!(
-        explain(&[pool, "connect", "tcp", "127.0.0.9:80"]).0,
-        Some(1)
-    );
-    assert_eq!(
-        explain(&["--allow-resolve=localhost", "resolve", "localhost"]).0,
-        Some(0)
-    );
-    assert_eq!(
-        explain(&["--allow-resolve=localhost", "resolve", "api.test"]).0,
-        Some(1)
-    );
+    let resolve = "--allow-resolve=localhost";
+    let cases: &[(&[&str], i32)] = &[
+        (&[pool, "accept", "tcp", "127.0.0.9:5000"], 0),
+        (&[pool, "connect", "tcp", "127.0.0.1:80"], 0),
+        (&[pool, "connect", "tcp", "127.0.0.9:80"], 1),
+        (&[resolve, "resolve", "localhost"], 0),
+        (&[resolve, "resolve", "api.test"], 1),
+    ];
+    for (args, code) in cases {
+        assert_eq!(explain(args).0, Some(*code), "{args:?}");
+    }
     // A policy file: the table-form rule shows in the rule syntax.
     let dir = scratch_dir("explain");
     let file = write_file(&dir, "policy.toml", POLICY);

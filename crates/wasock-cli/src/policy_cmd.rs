@@ -40,20 +40,20 @@ fn explain(a: ExplainArgs) -> Result<u8> {
         .split_last()
         .ok_or_else(|| usage("policy explain needs ROLE [PROTO] TARGET"))?;
     let (proto_word, rest) = match rest.split_last() {
-        Some((p, r)) if ["tcp", "udp", "any"].contains(&p.as_str()) => (Some(p.as_str()), r),
-        _ => (None, rest),
+        Some((p, r)) => match Proto::from_name(p) {
+            Some(proto) => (Some(proto), r),
+            None => (None, rest),
+        },
+        None => (None, rest),
     };
     let (role, rules) = rest.split_last().ok_or_else(|| {
         usage("policy explain needs ROLE [PROTO] TARGET, e.g. connect tcp 10.0.0.1:80")
     })?;
-    let role = Role::ALL
-        .into_iter()
-        .find(|r| r.name() == role)
-        .ok_or_else(|| {
-            usage(format!(
-                "unknown role `{role}` (expected bind, connect, send, accept, recv or resolve)"
-            ))
-        })?;
+    let role = Role::from_name(role).ok_or_else(|| {
+        usage(format!(
+            "unknown role `{role}` (expected bind, connect, send, accept, recv or resolve)"
+        ))
+    })?;
     for (i, r) in rules.iter().enumerate() {
         policy
             .add_net_rule(r, &format!("argument {}", i + 1))
@@ -71,9 +71,8 @@ fn explain(a: ExplainArgs) -> Result<u8> {
 
     let proto = match proto_word {
         _ if role == Role::Resolve => Proto::Any,
-        Some("udp") => Proto::Udp,
-        Some("any") => Proto::Any,
-        _ => Proto::Tcp,
+        Some(p) => p,
+        None => Proto::Tcp,
     };
     let (subject, shown) = if role == Role::Resolve {
         if proto_word.is_some() {

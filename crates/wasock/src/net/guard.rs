@@ -94,10 +94,13 @@ pub(crate) fn acquire(cx: &WasiCtx) -> WasiResult<Permit> {
 
 /// Decides `op` on a `proto` socket with `addr`; a denial is reported once and is `EACCES`.
 pub(crate) fn check(cx: &WasiCtx, op: Op, proto: Proto, addr: SocketAddr) -> WasiResult<()> {
-    decide(cx, op, proto, addr).map_err(|denial| {
-        cx.denials.report(&denial);
-        Errno::Acces
-    })
+    decide(cx, op, proto, addr).map_err(|d| refuse(cx, &d))
+}
+
+/// Reports a denial (once) and gives the guest its errno.
+fn refuse(cx: &WasiCtx, denial: &Denial) -> Errno {
+    cx.denials.report(denial);
+    Errno::Acces
 }
 
 fn decide(cx: &WasiCtx, op: Op, proto: Proto, addr: SocketAddr) -> Result<(), Denial> {
@@ -115,10 +118,9 @@ static NO_PINS: std::sync::LazyLock<DnsPins> = std::sync::LazyLock::new(DnsPins:
 /// Decides whether `host` may be resolved (names never need the pins); a denial is reported
 /// once and is `EACCES`.
 pub(crate) fn check_resolve(cx: &WasiCtx, host: &str) -> WasiResult<()> {
-    cx.policy.check_resolve(host, &NO_PINS).map_err(|denial| {
-        cx.denials.report(&denial);
-        Errno::Acces
-    })
+    cx.policy
+        .check_resolve(host, &NO_PINS)
+        .map_err(|d| refuse(cx, &d))
 }
 
 /// Whether an incoming connection from `peer` may reach the guest (reported once if not).

@@ -1,6 +1,6 @@
 //! Start-up warnings about grants that are easy to get wrong (docs/network-policy.md).
 
-use super::{Action, Policy, Role, Target};
+use super::{Action, HostPattern, Policy, Role, Target};
 
 /// The warnings for `p`, one line each (without the `wasock: warning: ` prefix).
 pub(super) fn lints(p: &Policy) -> Vec<String> {
@@ -23,13 +23,11 @@ pub(super) fn lints(p: &Policy) -> Vec<String> {
         }
         if let Target::Host { pattern, .. } = &rule.target {
             if pattern.is_broad() {
-                let what = if pattern.to_string() == "*" {
-                    "every name".to_string()
-                } else {
-                    format!(
-                        "every name in the top-level domain `{}`",
-                        &pattern.to_string()[2..]
-                    )
+                let what = match pattern {
+                    HostPattern::Below(tld) => {
+                        format!("every name in the top-level domain `{tld}`")
+                    }
+                    _ => "every name".to_string(),
                 };
                 out.push(format!(
                     "rule `{rule}` ({origin}) allows {what}: a wildcard name without a dot is \

@@ -232,22 +232,23 @@ impl fmt::Display for Denial {
                 write!(f, "denied resolve of {}: ", printable(host))?;
                 match reason {
                     Reason::NoRule { legacy, .. } => {
-                        let (flag, prefix) = if *legacy {
-                            ("--allow-resolve", "--allow-resolve=")
-                        } else {
-                            ("a rule", "--net='allow resolve ")
-                        };
-                        let close = if *legacy { "" } else { "'" };
-                        if *legacy {
-                            write!(f, "not in {flag} ")?;
-                        } else {
-                            f.write_str("no rule allows it ")?;
-                        }
                         // The guest chooses the name: suggest it only if it is a pattern that
                         // parses and matches it, never something that would fail at start-up.
+                        let fix = |p: &str| {
+                            if *legacy {
+                                format!("--allow-resolve={p}")
+                            } else {
+                                format!("--net='allow resolve {p}'")
+                            }
+                        };
+                        f.write_str(if *legacy {
+                            "not in --allow-resolve "
+                        } else {
+                            "no rule allows it "
+                        })?;
                         match resolve::suggestion(host) {
-                            Some(p) => write!(f, "(allow it with {prefix}{p}{close})"),
-                            None => write!(f, "(only {prefix}*{close} would allow it)"),
+                            Some(p) => write!(f, "(allow it with {})", fix(&p)),
+                            None => write!(f, "(only {} would allow it)", fix("*")),
                         }
                     }
                     other => write_reason(f, other),

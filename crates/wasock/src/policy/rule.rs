@@ -57,6 +57,11 @@ impl Role {
         }
     }
 
+    /// The role a rule-syntax name names (`connect`), if any.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+
     fn bit(self) -> u8 {
         1 << (self as u8)
     }
@@ -126,6 +131,16 @@ impl Proto {
             Proto::Udp
         } else {
             Proto::Tcp
+        }
+    }
+
+    /// The protocol a rule-syntax word names (`tcp`, `udp`, `any`), if any.
+    pub fn from_name(word: &str) -> Option<Proto> {
+        match word {
+            "any" => Some(Proto::Any),
+            "tcp" => Some(Proto::Tcp),
+            "udp" => Some(Proto::Udp),
+            _ => None,
         }
     }
 
@@ -273,27 +288,22 @@ impl Rule {
         };
         let mut list = Vec::new();
         for name in roles.split(',') {
-            let role = Role::ALL
-                .into_iter()
-                .find(|r| r.name() == name)
-                .ok_or_else(|| {
-                    bad(format!(
-                        "unknown role `{name}` (expected bind, connect, send, accept, recv or \
+            let role = Role::from_name(name).ok_or_else(|| {
+                bad(format!(
+                    "unknown role `{name}` (expected bind, connect, send, accept, recv or \
                          resolve, separated by commas)"
-                    ))
-                })?;
+                ))
+            })?;
             list.push(role);
         }
         let roles = Roles::of(&list);
         let proto = match proto {
-            None | Some("any") => Proto::Any,
-            Some("tcp") => Proto::Tcp,
-            Some("udp") => Proto::Udp,
-            Some(other) => {
-                return Err(bad(format!(
-                    "unknown protocol `{other}` (expected tcp, udp or any)"
-                )))
-            }
+            None => Proto::Any,
+            Some(word) => Proto::from_name(word).ok_or_else(|| {
+                bad(format!(
+                    "unknown protocol `{word}` (expected tcp, udp or any)"
+                ))
+            })?,
         };
         if proto != Proto::Any && !roles.has_address_role() {
             return Err(bad(
@@ -386,11 +396,10 @@ impl Rule {
         let Subject::Addr(a) = q.subject else {
             return false;
         };
-        let widened = |ports: &mut Option<(u16, u16)>| *ports = None;
         let mut any_port = self.clone();
         match &mut any_port.target {
-            Target::Any { ports } | Target::Host { ports, .. } => widened(ports),
-            Target::Net(e) => widened(&mut e.ports),
+            Target::Any { ports } | Target::Host { ports, .. } => *ports = None,
+            Target::Net(e) => e.ports = None,
         }
         let q = Query {
             subject: Subject::Addr(SocketAddr::new(ip, a.port())),

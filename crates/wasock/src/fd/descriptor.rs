@@ -4,7 +4,8 @@ use crate::abi::types::{filetype, rights};
 use crate::abi::{Errno, WasiResult};
 use crate::net::Socket;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// The host object behind a guest fd.
 #[derive(Debug)]
@@ -33,7 +34,9 @@ pub struct DirDesc {
 pub struct Entry {
     /// The host object.
     pub desc: Descriptor,
-    rights: Mutex<(u64, u64)>,
+    // Atomics, not a lock: every fd operation reads them. Rights only ever lose bits.
+    base: AtomicU64,
+    inheriting: AtomicU64,
 }
 
 impl Entry {
@@ -41,7 +44,8 @@ impl Entry {
     pub fn new(desc: Descriptor, base: u64, inheriting: u64) -> Entry {
         Entry {
             desc,
-            rights: Mutex::new((base, inheriting)),
+            base: AtomicU64::new(base),
+            inheriting: AtomicU64::new(inheriting),
         }
     }
 
@@ -83,16 +87,21 @@ impl Entry {
 
     /// Current `(base, inheriting)` rights.
     pub fn rights(&self) -> (u64, u64) {
-        *self.rights.lock().unwrap_or_else(|e| e.into_inner())
+        (
+            self.base.load(Ordering::Acquire),
+            self.inheriting.load(Ordering::Acquire),
+        )
     }
 
     /// `fd_fdstat_set_rights`: rights can only be dropped, never added.
     pub fn narrow_rights(&self, base: u64, inheriting: u64) -> WasiResult<()> {
-        let mut r = self.rights.lock().unwrap_or_else(|e| e.into_inner());
-        if base & !r.0 != 0 || inheriting & !r.1 != 0 {
+        let (held_base, held_inheriting) = self.rights();
+        if base & !held_base != 0 || inheriting & !held_inheriting != 0 {
             return Err(Errno::NotCapable);
         }
-        *r = (base, inheriting);
+        // AND, not store: a concurrent narrowing can only make the result smaller.
+        self.base.fetch_and(base, Ordering::AcqRel);
+        self.inheriting.fetch_and(inheriting, Ordering::AcqRel);
         Ok(())
     }
 

@@ -139,4 +139,23 @@ mod tests {
         assert_eq!(t.renumber(Fd(0), Fd(1)).unwrap_err(), Errno::Badf);
         assert_eq!(t.len(), 1);
     }
+
+    #[test]
+    fn rights_only_shrink() {
+        let e = Entry::new(Descriptor::Stdio(null_entry_fd()), 0b1111, 0b0011);
+        assert_eq!(e.require(0b0101), Ok(()));
+        assert_eq!(e.narrow_rights(0b0101, 0b0001), Ok(()));
+        assert_eq!(e.rights(), (0b0101, 0b0001));
+        assert_eq!(e.require(0b0010), Err(Errno::NotCapable));
+        // Asking for a right no longer held fails and changes nothing.
+        assert_eq!(e.narrow_rights(0b0111, 0b0001), Err(Errno::NotCapable));
+        assert_eq!(e.narrow_rights(0b0101, 0b0011), Err(Errno::NotCapable));
+        assert_eq!(e.rights(), (0b0101, 0b0001));
+        assert_eq!(e.narrow_rights(0, 0), Ok(()));
+        assert_eq!(e.require(0b0001), Err(Errno::NotCapable));
+    }
+
+    fn null_entry_fd() -> std::os::fd::OwnedFd {
+        std::fs::File::open("/dev/null").unwrap().into()
+    }
 }

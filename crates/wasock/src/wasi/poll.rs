@@ -44,8 +44,8 @@ pub fn poll_oneoff(
     // Validate the output array up front so a bad pointer fails before we block.
     mem.slice(events, nsubs * EVENT_SIZE)?;
 
-    let mut ready: Vec<Event> = Vec::new();
-    let mut waiters: Vec<Waiter> = Vec::new();
+    let mut ready: Vec<Event> = Vec::with_capacity(nsubs.min(1024) as usize);
+    let mut waiters: Vec<Waiter> = Vec::with_capacity(nsubs.min(1024) as usize);
     let mut clocks: Vec<(u64, u64)> = Vec::new(); // (userdata, deadline on the monotonic clock)
     let start = super::clock::now(crate::abi::types::clockid::MONOTONIC)?;
 

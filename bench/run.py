@@ -29,6 +29,15 @@ def build():
 
 
 VARIANTS = {"wasock": []}  # kind -> extra wasock flags; --variant adds more
+# CPU sets for the server and the load generator (--no-pin clears them). On a 2-core machine
+# the two otherwise share both cores at the scheduler's whim, which made the HTTP ratios swing
+# by +-0.1 between runs; one core each is the same for native and wasock.
+PIN = {"server": None, "loadgen": None}
+
+
+def pinned(role):
+    cpus = PIN[role]
+    return (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
 
 
 def wasock_cmd(kind):
@@ -41,7 +50,8 @@ def server(kind, name, args):
         cmd = [OUT / name, *args]
     else:
         cmd = [*wasock_cmd(kind), "--addr-pool=127.0.0.1/32", OUT / f"{name}.wasm", *args]
-    p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         preexec_fn=pinned("server"))
     line = p.stdout.readline()
     if not line.startswith("listening on "):
         p.kill()
@@ -69,7 +79,7 @@ def peak_rss_kb(p):
 
 def loadgen(mode, port, *extra):
     out = subprocess.run([str(ROOT / "target/release/loadgen"), mode, f"127.0.0.1:{port}", *map(str, extra)],
-                         check=True, capture_output=True, text=True, timeout=600)
+                         check=True, capture_output=True, text=True, timeout=600, preexec_fn=pinned("loadgen"))
     return json.loads(out.stdout)
 
 
@@ -108,7 +118,12 @@ def main():
     ap.add_argument("--variant", action="append", default=[],
                     help="NAME=KEY=VALUE[,KEY=VALUE]: also run wasock with these --engine settings")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
+    ap.add_argument("--no-pin", action="store_true",
+                    help="do not pin the server to CPU 0 and the load generator to CPU 1")
     a = ap.parse_args()
+    cpus = sorted(os.sched_getaffinity(0))
+    if not a.no_pin and len(cpus) >= 2:
+        PIN["server"], PIN["loadgen"] = {cpus[0]}, {cpus[1]}
     for v in a.variant:
         name, _, settings = v.partition("=")
         VARIANTS[name] = [f"--engine={kv}" for kv in settings.split(",") if kv]
@@ -160,7 +175,8 @@ def main():
     for name, row in results.items():
         cols = "".join(f" {row[k]:12.1f} {row[k + '_ratio']:6.2f}" for k in kinds)
         print(f"{name:34} {row['metric']:12} {row['native']:12.1f}{cols}")
-    print(json.dumps({"bench": results, "reps": a.reps, "seconds": a.seconds, "variants": VARIANTS}))
+    print(json.dumps({"bench": results, "reps": a.reps, "seconds": a.seconds, "variants": VARIANTS,
+                      "pinned": {k: sorted(v) if v else None for k, v in PIN.items()}}))
 
 
 if __name__ == "__main__":

@@ -21,4 +21,10 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
     }
     println!("cargo:rerun-if-env-changed=WASOCK_NO_SYMBOL_ORDER");
+    // Opt-in: a non-PIE binary has no run-time relocation (hello world ~14% faster), but its
+    // code sits at a fixed address, without ASLR; the default keeps PIE.
+    if std::env::var_os("WASOCK_NO_PIE").is_some() {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
+    println!("cargo:rerun-if-env-changed=WASOCK_NO_PIE");
 }

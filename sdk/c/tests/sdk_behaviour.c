@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -322,6 +323,25 @@ int main(void)
         v = 0;
         vl = sizeof v;
         CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &vl) == 0 && v == 0);
+
+        /* stream data: a gathered send, a one-buffer PEEK, then a scattered receive (the host
+           takes send(2)/recv(2) for one buffer and sendmsg(2)/recvmsg(2) for several) */
+        struct iovec gi[2] = {{(void *)"abc", 3}, {(void *)"defg", 4}};
+        struct msghdr gm;
+        memset(&gm, 0, sizeof gm);
+        gm.msg_iov = gi;
+        gm.msg_iovlen = 2;
+        CHECK(sendmsg(c, &gm, MSG_NOSIGNAL) == 7);
+        struct pollfd pf = {s, POLLIN, 0};
+        CHECK(poll(&pf, 1, 10000) == 1 && (pf.revents & POLLIN));
+        CHECK(recv(s, buf, 3, MSG_PEEK) == 3 && memcmp(buf, "abc", 3) == 0);
+        char s1[4], s2[4];
+        struct iovec si[2] = {{s1, sizeof s1}, {s2, sizeof s2}};
+        memset(&gm, 0, sizeof gm);
+        gm.msg_iov = si;
+        gm.msg_iovlen = 2;
+        CHECK(recvmsg(s, &gm, 0) == 7 && memcmp(s1, "abcd", 4) == 0 && memcmp(s2, "efg", 3) == 0);
+        CHECK(gm.msg_flags == 0);
         close(c);
         close(s);
         close(ls);

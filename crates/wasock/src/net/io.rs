@@ -59,6 +59,16 @@ pub fn recv_from_vectored(
 }
 
 fn recv_once(s: &Socket, bufs: &mut [IoSliceMut<'_>], flags: RecvFlags) -> WasiResult<Received> {
+    // One buffer on a stream (what recv()/read() pass): recv(2) skips the msghdr and iovec
+    // copies of recvmsg(2). Datagrams keep recvmsg for the sender and MSG_TRUNC.
+    if let (false, [buf]) = (s.dgram, &mut *bufs) {
+        let (_, len) = rustix::net::recv(s, &mut buf[..], flags)?;
+        return Ok(Received {
+            len: len.min(buf.len()),
+            truncated: false,
+            from: None,
+        });
+    }
     let cap: usize = bufs.iter().map(|b| b.len()).sum();
     let msg = rustix::net::recvmsg(s, bufs, &mut RecvAncillaryBuffer::default(), flags)?;
     let from = msg.address.and_then(|a| SocketAddr::try_from(a).ok());
@@ -71,6 +81,10 @@ fn recv_once(s: &Socket, bufs: &mut [IoSliceMut<'_>], flags: RecvFlags) -> WasiR
 
 /// `sendmsg(2)` from guest buffers; never raises `SIGPIPE` (a reset peer is `EPIPE`).
 pub fn send_vectored(s: &Socket, bufs: &[IoSlice<'_>]) -> WasiResult<usize> {
+    // One buffer (what send()/write() pass): send(2) skips sendmsg(2)'s msghdr and iovec copies.
+    if let [buf] = bufs {
+        return Ok(rustix::net::send(s, buf, SendFlags::NOSIGNAL)?);
+    }
     Ok(rustix::net::sendmsg(
         s,
         bufs,

@@ -8,6 +8,9 @@ use std::cell::UnsafeCell;
 use std::io::{IoSlice, IoSliceMut};
 use std::marker::PhantomData;
 
+/// Decoded iovecs: up to four live on the stack, so a send or receive does not allocate.
+pub type IoVecs<T> = smallvec::SmallVec<[T; 4]>;
+
 /// A view of one guest's linear memory (plain or shared) for the duration of a host call.
 pub struct GuestMemory<'a> {
     base: *mut u8,
@@ -141,7 +144,7 @@ impl<'a> GuestMemory<'a> {
     }
 
     /// Decodes a `ciovec` array (8 bytes each: buf u32, buf_len u32) into slices.
-    pub fn ciovecs(&self, ptr: u32, count: u32) -> WasiResult<Vec<IoSlice<'a>>> {
+    pub fn ciovecs(&self, ptr: u32, count: u32) -> WasiResult<IoVecs<IoSlice<'a>>> {
         let raw = self.slice(ptr, count.checked_mul(8).ok_or(Errno::Fault)?)?;
         raw.chunks_exact(8)
             .map(|iov| {
@@ -155,9 +158,9 @@ impl<'a> GuestMemory<'a> {
     ///
     /// Overlapping buffers cannot be aliased as `&mut`; a guest that passes them gets only the
     /// first non-empty buffer filled, which is a legal short read.
-    pub fn iovecs_mut(&mut self, ptr: u32, count: u32) -> WasiResult<Vec<IoSliceMut<'_>>> {
+    pub fn iovecs_mut(&mut self, ptr: u32, count: u32) -> WasiResult<IoVecs<IoSliceMut<'_>>> {
         let raw = self.slice(ptr, count.checked_mul(8).ok_or(Errno::Fault)?)?;
-        let mut ranges = Vec::with_capacity(count as usize);
+        let mut ranges: IoVecs<(usize, usize)> = IoVecs::new();
         for iov in raw.chunks_exact(8) {
             let (buf, len) = iovec_fields(iov);
             self.check(buf, len)?;
@@ -165,10 +168,12 @@ impl<'a> GuestMemory<'a> {
                 ranges.push((buf as usize, len as usize));
             }
         }
-        let mut sorted = ranges.clone();
-        sorted.sort_unstable();
-        if sorted.windows(2).any(|w| w[0].0 + w[0].1 > w[1].0) {
-            ranges.truncate(1);
+        if ranges.len() > 1 {
+            let mut sorted = ranges.clone();
+            sorted.sort_unstable();
+            if sorted.windows(2).any(|w| w[0].0 + w[0].1 > w[1].0) {
+                ranges.truncate(1);
+            }
         }
         Ok(ranges
             .into_iter()

@@ -7,7 +7,8 @@ Why: the kernel maps 64 KiB of a binary around every page it faults in, so funct
 start-up but scattered over a 14 MB .text made ~4.5 MiB of it resident. Packed together they
 fill ~0.7 MiB (bench/README.md has the numbers).
 
-usage: bench/symbol-order.py [--binary target/release/wasock] [--no-page-trace]
+usage: bench/symbol-order.py [--binary target/release/wasock] [--no-page-trace] [--no-build]
+       bench/symbol-order.py --check   # how much of the list the binary still has
 
 Two sources, both on the bench guests (bench/run.py builds them; this script does too):
 1. valgrind's callgrind lists every function executed, exactly, in these runs: hello world,
@@ -20,7 +21,9 @@ Two sources, both on the bench guests (bench/run.py builds them; this script doe
    touched, and the functions on touched pages that hold no function from 1 are added.
 The list is sorted by address in the current binary. Names with thin-LTO suffixes
 (`.llvm.N`) can change when code changes; the linker ignores names it does not find, so a
-stale list only loses some locality. Regenerate after larger changes.
+stale list only loses some locality. Changing the wasock crates' dependencies renames all their
+functions (cargo's metadata hash), so regenerate then, and after larger changes; `--check` says
+how many listed names the binary has.
 """
 import argparse, ctypes, mmap, os, re, shutil, socket, subprocess, sys, tempfile
 from pathlib import Path
@@ -225,7 +228,15 @@ def main():
     ap.add_argument("--binary", default=str(ROOT / "target" / "release" / "wasock"))
     ap.add_argument("--no-page-trace", action="store_true", help="only callgrind's list")
     ap.add_argument("--no-build", action="store_true", help="use the guests and binary as they are")
+    ap.add_argument("--check", action="store_true",
+                    help="report how many listed functions the binary has; exit 1 below 90%%")
     a = ap.parse_args()
+    if a.check:
+        listed = ORDER.read_text().split()
+        have = {name for _, _, name in text_symbols(a.binary)}
+        found = sum(n in have for n in listed)
+        print(f"{found} of {len(listed)} listed functions are in {a.binary}")
+        return 0 if found >= 0.9 * len(listed) else 1
     if not a.no_build:
         bench.build()
     names = callgrind_functions(a.binary)
@@ -241,4 +252,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

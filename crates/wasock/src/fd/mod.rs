@@ -20,6 +20,20 @@ impl std::fmt::Display for Fd {
     }
 }
 
+/// A read-locked view of the table, from [`FdTable::reader`]; the table's writers wait while
+/// one is alive, so it must not outlive a non-blocking batch of look-ups.
+pub struct FdReader<'a>(RwLockReadGuard<'a, Vec<Option<Arc<Entry>>>>);
+
+impl FdReader<'_> {
+    /// Looks an fd up, as [`FdTable::get`] does.
+    pub fn get(&self, fd: Fd) -> WasiResult<Arc<Entry>> {
+        self.0
+            .get(fd.0 as usize)
+            .and_then(Clone::clone)
+            .ok_or(Errno::Badf)
+    }
+}
+
 /// The guest's fd table: the lowest free number is allocated first (POSIX, unlike WAMR).
 pub struct FdTable {
     slots: RwLock<Vec<Option<Arc<Entry>>>>,
@@ -65,6 +79,12 @@ impl FdTable {
             .get(fd.0 as usize)
             .and_then(Clone::clone)
             .ok_or(Errno::Badf)
+    }
+
+    /// One read lock for many look-ups (`poll_oneoff`'s subscriptions): dropped before any
+    /// blocking call, like every lookup.
+    pub fn reader(&self) -> FdReader<'_> {
+        FdReader(self.read())
     }
 
     /// Removes an fd; the host object closes when the last in-flight user drops it.
@@ -138,6 +158,18 @@ mod tests {
         assert!(t.get(Fd(1)).is_ok());
         assert_eq!(t.renumber(Fd(0), Fd(1)).unwrap_err(), Errno::Badf);
         assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn reader_sees_the_table() {
+        let t = FdTable::new(4);
+        t.insert(null_entry()).unwrap();
+        let r = t.reader();
+        assert!(r.get(Fd(0)).is_ok());
+        assert_eq!(r.get(Fd(1)).unwrap_err(), Errno::Badf);
+        drop(r);
+        t.remove(Fd(0)).unwrap(); // the write lock is free again
+        assert_eq!(t.reader().get(Fd(0)).unwrap_err(), Errno::Badf);
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub fn poll_oneoff(
     let mut clocks: Vec<(u64, u64)> = Vec::new(); // (userdata, deadline on the monotonic clock)
     let start = super::clock::now(crate::abi::types::clockid::MONOTONIC)?;
 
+    // One read lock for every subscription's lookup (each lookup on its own cost two atomic
+    // operations more per fd); released before the wait below.
+    let table = cx.fds.reader();
     for chunk in raw.chunks_exact(SUBSCRIPTION_SIZE as usize) {
         let bytes: &[u8; 48] = chunk.try_into().map_err(|_| Errno::Fault)?;
         match Subscription::decode(bytes).ok_or(Errno::Inval)? {
@@ -73,8 +76,7 @@ pub fn poll_oneoff(
             }
             Subscription::FdRead { userdata, fd } | Subscription::FdWrite { userdata, fd } => {
                 let kind = bytes[8];
-                match cx
-                    .fds
+                match table
                     .get(Fd(fd))
                     .and_then(|e| e.require(rights::POLL_FD_READWRITE).map(|()| e))
                 {
@@ -94,6 +96,8 @@ pub fn poll_oneoff(
             }
         }
     }
+
+    drop(table);
 
     // `nbytes` costs an extra ioctl per ready fd. Only a call watching a single fd can use it —
     // that is how wasi-libc's ioctl(FIONREAD) asks — while poll()/select() over many fds ignore

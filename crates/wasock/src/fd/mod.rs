@@ -25,7 +25,7 @@ impl std::fmt::Display for Fd {
 pub struct FdReader<'a>(RwLockReadGuard<'a, Vec<Option<Arc<Entry>>>>);
 
 impl FdReader<'_> {
-    /// Looks an fd up, as [`FdTable::get`] does.
+    /// Looks an fd up (`EBADF` when closed or never opened).
     pub fn get(&self, fd: Fd) -> WasiResult<Arc<Entry>> {
         self.0
             .get(fd.0 as usize)
@@ -75,10 +75,7 @@ impl FdTable {
 
     /// Looks an fd up (`EBADF` when closed or never opened).
     pub fn get(&self, fd: Fd) -> WasiResult<Arc<Entry>> {
-        self.read()
-            .get(fd.0 as usize)
-            .and_then(Clone::clone)
-            .ok_or(Errno::Badf)
+        self.reader().get(fd)
     }
 
     /// One read lock for many look-ups (`poll_oneoff`'s subscriptions): dropped before any
@@ -132,7 +129,7 @@ mod tests {
     use super::*;
 
     fn null_entry() -> Entry {
-        Entry::stdio(std::fs::File::open("/dev/null").unwrap().into())
+        Entry::stdio(null_entry_fd())
     }
 
     #[test]

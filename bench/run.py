@@ -50,8 +50,13 @@ def server(kind, name, args):
         cmd = [OUT / name, *args]
     else:
         cmd = [*wasock_cmd(kind), "--addr-pool=127.0.0.1/32", OUT / f"{name}.wasm", *args]
+    return start_server(cmd, pinned("server"))
+
+
+def start_server(cmd, preexec_fn=None):
+    """Runs a server command; returns (process, port) once it printed "listening on HOST:PORT"."""
     p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                         preexec_fn=pinned("server"))
+                         preexec_fn=preexec_fn)
     line = p.stdout.readline()
     if not line.startswith("listening on "):
         p.kill()

@@ -32,17 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "target" / "bench"
 ORDER = ROOT / "crates" / "wasock-cli" / "symbol-order.txt"
 sys.path.insert(0, str(ROOT / "bench"))
-import run as bench  # noqa: E402  (bench/run.py: guest build)
-
-
-def serve(cmd):
-    """Starts a server command; returns (process, port) once it printed its port."""
-    p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = p.stdout.readline()
-    if not line.startswith("listening on "):
-        p.kill()
-        raise RuntimeError(f"{cmd}: unexpected first line {line!r}")
-    return p, int(line.rsplit(":", 1)[1])
+import run as bench  # noqa: E402  (bench/run.py: guest build, server start)
 
 
 def echo_client(port):
@@ -83,7 +73,7 @@ def run_scenarios(prefix, binary):
         if client is None:
             subprocess.run([str(c) for c in cmd], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             continue
-        p, port = serve(cmd)
+        p, port = bench.start_server(cmd)
         try:
             client(port)
         finally:

@@ -249,6 +249,49 @@ fn exit_codes() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "no action\n");
 }
 
+/// wasock started with stdin closed: the guest's stdin reads as empty (/dev/null), not as
+/// a file wasock itself opened (the cached module, say) that took the free fd 0.
+#[test]
+fn closed_stdin_reads_as_empty() {
+    let wasm = compile_c("wasi/stdio_edges.c", false);
+    for cache in [None, Some("--no-cache")] {
+        let mut args = vec![s(&wasock())];
+        args.extend(cache.map(String::from));
+        args.extend([s(&wasm), "count-stdin".into()]);
+        // The shell closes fd 0 (`<&-`) for the program it execs.
+        let mut sh = vec!["-c".to_string(), r#"exec "$0" "$@" <&-"#.to_string()];
+        sh.extend(args);
+        let out = run(Path::new("/bin/sh"), &sh);
+        assert_guest_ok(&out, &[]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "stdin 0 bytes\n");
+    }
+}
+
+/// A guest writing to a pipe whose reader has gone gets EPIPE; SIGPIPE does not kill wasock.
+#[test]
+fn broken_stdout_pipe_is_epipe_not_sigpipe() {
+    use std::io::Read;
+    let wasm = compile_c("wasi/stdio_edges.c", false);
+    let mut child = std::process::Command::new(wasock())
+        .args([s(&wasm), "flood-stdout".into()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before the guest writes
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}, stderr: {stderr}");
+    assert_eq!(stderr, "stdout EPIPE\n");
+}
+
 #[test]
 fn rust_guest_through_the_cli() {
     let crate_dir = common::repo_root().join("tests/guests/rust-wasi");

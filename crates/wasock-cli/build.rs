@@ -21,10 +21,37 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
     }
     println!("cargo:rerun-if-env-changed=WASOCK_NO_SYMBOL_ORDER");
+    // The unwinder linked in from libgcc_eh.a instead of loading libgcc_s.so.1: one shared
+    // library fewer to map and relocate, and no second cpuid probe in its constructor (~85 us
+    // of every start, bench/README.md). lld takes _Unwind_* from this archive, which comes
+    // first on the link line, and --as-needed then drops libgcc_s. Without the archive (not a
+    // gcc toolchain), the default dynamic libgcc_s stays.
+    println!("cargo:rerun-if-env-changed=WASOCK_DYNAMIC_LIBGCC");
+    if target.ends_with("-linux-gnu") && std::env::var_os("WASOCK_DYNAMIC_LIBGCC").is_none() {
+        if let Some(dir) = libgcc_eh_dir() {
+            println!("cargo:rustc-link-search=native={dir}");
+            println!("cargo:rustc-link-lib=static=gcc_eh");
+        }
+    }
     // Opt-in: a non-PIE binary has no run-time relocation (hello world ~14% faster), but its
     // code sits at a fixed address, without ASLR; the default keeps PIE.
     if std::env::var_os("WASOCK_NO_PIE").is_some() {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
     println!("cargo:rerun-if-env-changed=WASOCK_NO_PIE");
+}
+
+/// The directory of the C compiler's libgcc_eh.a, if it has one.
+fn libgcc_eh_dir() -> Option<String> {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let out = std::process::Command::new(cc)
+        .arg("-print-file-name=libgcc_eh.a")
+        .output()
+        .ok()?;
+    let path = std::path::PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
+    // gcc prints the bare name back when it has no such file.
+    if !path.is_absolute() || !path.is_file() {
+        return None;
+    }
+    Some(path.parent()?.to_str()?.to_string())
 }

@@ -1,7 +1,7 @@
 //! Command-line parsing and the `run` / `compile` commands.
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 use wasock::{Config, Engine, EngineOptions, Entrypoint, Policy};
 
@@ -207,7 +207,7 @@ pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
 
 /// Entry point: returns the process exit status.
 pub fn main() -> Result<u8> {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -224,6 +224,40 @@ pub fn main() -> Result<u8> {
         Some(Command::Policy(p)) => crate::policy_cmd::main(p),
         None => run(cli.run),
     }
+}
+
+/// The names that select a subcommand of [`Cli`].
+const SUBCOMMANDS: [&str; 4] = ["run", "compile", "policy", "help"];
+
+/// The top-level form alone, `wasock [OPTIONS] MODULE [ARGS]...`: [`Cli`] without its
+/// subcommands, which clap would otherwise build too (a third of its set-up cost).
+#[derive(Parser, Debug)]
+#[command(name = "wasock", disable_help_flag = true, disable_version_flag = true)]
+struct TopLevel {
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Parses the command line. When no argument names a subcommand, [`TopLevel`] parses it,
+/// which reads the same as [`Cli`] would then; help, version and every error come from
+/// [`Cli`], so they read the same either way.
+fn parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let names_subcommand = std::env::args_os()
+        .skip(1)
+        .any(|a| SUBCOMMANDS.iter().any(|s| a == *s));
+    if !names_subcommand {
+        let top = TopLevel::command()
+            .try_get_matches()
+            .and_then(|m| TopLevel::from_arg_matches(&m));
+        if let Ok(top) = top {
+            return Ok(Cli {
+                command: None,
+                run: top.run,
+            });
+        }
+    }
+    Cli::try_parse()
 }
 
 /// clap's errors span several lines; keep the first and point at --help.

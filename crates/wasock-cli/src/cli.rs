@@ -326,6 +326,8 @@ fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
         }
     }
     config.policy(policy).trace_net(r.trace_net);
+    // The process exits right after the run (main.rs).
+    config.skip_teardown(true);
     if let Some(f) = &r.hosts_file {
         config.hosts_file(f);
     }
@@ -403,6 +405,10 @@ fn run(r: RunArgs) -> Result<u8> {
         tuning,
     })?;
     let loaded = engine.load_file(module.as_ref())?;
+    // Freed by the process exit that follows, not one by one by their destructors (unmapping
+    // the code, unregistering its types): see Config::skip_teardown.
+    let engine = std::mem::ManuallyDrop::new(engine);
+    let loaded = std::mem::ManuallyDrop::new(loaded);
     if let Some(ms) = r.timeout {
         // As iwasm: the whole process ends, which also ends any blocked socket call.
         std::thread::spawn(move || {

@@ -25,6 +25,7 @@ pub struct Config {
     pub(crate) max_fds: Option<usize>,
     pub(crate) max_threads: Option<u32>,
     pub(crate) hosts_file: Option<PathBuf>,
+    pub(crate) skip_teardown: bool,
 }
 
 impl Config {
@@ -106,6 +107,14 @@ impl Config {
     /// Caps the number of live wasi-threads (iwasm's `--max-threads`).
     pub fn max_threads(&mut self, n: u32) -> &mut Self {
         self.max_threads = Some(n);
+        self
+    }
+
+    /// Leaves the instance (memory, host state, open fds) allocated when [`crate::run`]
+    /// returns normally, for a caller that exits the process right after and so need not
+    /// free it piece by piece (3% of a cached hello world's instructions, bench/README.md).
+    pub fn skip_teardown(&mut self, on: bool) -> &mut Self {
+        self.skip_teardown = on;
         self
     }
 }

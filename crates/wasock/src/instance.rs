@@ -87,6 +87,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
     let max_threads = config
         .max_threads
         .unwrap_or(crate::threads::DEFAULT_MAX_THREADS);
+    let skip_teardown = config.skip_teardown;
     let ctx = build_ctx(config)?;
     let mut linker = linker_for(engine, Some(module))?;
     let mut store = Store::new(
@@ -158,7 +159,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
         };
     }
 
-    match entry {
+    let outcome = match entry {
         Entrypoint::Start => {
             let start = instance
                 .get_typed_func::<(), ()>(&mut store, "_start")
@@ -203,7 +204,13 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
                 Err(e) => exit_or_trap(e),
             }
         }
+    };
+    if skip_teardown {
+        // The caller exits next (Config::skip_teardown); the kernel reclaims all of it.
+        std::mem::forget(store);
+        std::mem::forget(linker);
     }
+    outcome
 }
 
 fn parse_val(ty: &ValType, s: &str) -> Result<Val> {

@@ -260,16 +260,21 @@ fn parse() -> Result<Cli, clap::Error> {
     Cli::try_parse()
 }
 
-/// clap's errors span several lines; keep the first and point at --help.
+/// clap's errors span several lines; keep the first and point at --help. A first line that
+/// ends in `:` introduces a list (the missing arguments): its items join that line.
 fn clap_one_line(e: &clap::Error) -> String {
     let text = e.to_string();
-    let first = text
-        .lines()
+    let mut lines = text.lines();
+    let mut first = lines
         .next()
         .unwrap_or("invalid arguments")
         .trim_start_matches("error: ")
         .to_string();
-    format!("{first} (see wasock --help)")
+    if first.ends_with(':') {
+        let items: Vec<&str> = lines.map(str::trim).take_while(|l| !l.is_empty()).collect();
+        first = format!("{first} {}", items.join(", "));
+    }
+    format!("{} (see wasock --help)", first.trim_end())
 }
 
 fn compile(c: CompileArgs) -> Result<u8> {

@@ -465,6 +465,9 @@ fn bad_input_gets_one_clear_line() {
         "cannot read",
     );
     assert_clean_error(&wasock_run(&["--frobnicate", "x.wasm"]), 2, "--frobnicate");
+    // clap lists what is missing on the lines after the first: they join the one line.
+    assert_clean_error(&wasock_run(&[]), 2, "not provided: <MODULE [ARGS]...>");
+    assert_clean_error(&wasock_run(&["compile"]), 2, "not provided: <MODULE>");
     let wasm = compile_c("wasi/exit_trap.c", false);
     assert_clean_error(
         &wasock_run(&["--dir=/definitely/not/here", &s(&wasm)]),

@@ -19,9 +19,11 @@ Two sources, both on the bench guests (bench/run.py builds them; this script doe
    there. As root, the same runs go natively against a copy of the binary evicted from the
    page cache with read-ahead off; the pages that then sit in the page cache are exactly those
    touched, and the functions on touched pages that hold no function from 1 are added.
-The list is sorted by address in the current binary. Names with thin-LTO suffixes
-(`.llvm.N`) can change when code changes; the linker ignores names it does not find, so a
-stale list only loses some locality. Changing the wasock crates' dependencies renames all their
+The list is sorted by address in the current binary. Names with LTO suffixes (`.llvm.N`,
+rare since the release profile uses fat LTO) can change when code changes; the linker ignores
+names it does not find, so a stale list only loses some locality. The page trace is not exact:
+run on a binary already ordered by the list it also adds neighbours that share the packed
+pages (572 -> 638 functions once), so generate from a binary built with a stale list or none. Changing the wasock crates' dependencies renames all their
 functions (cargo's metadata hash), so regenerate then, and after larger changes; `--check` says
 how many listed names the binary has.
 """

@@ -26,11 +26,22 @@ fn main() {
     // of every start, bench/README.md). lld takes _Unwind_* from this archive, which comes
     // first on the link line, and --as-needed then drops libgcc_s. Without the archive (not a
     // gcc toolchain), the default dynamic libgcc_s stays.
+    // Only where it was measured (lld on x86_64; with GNU ld the archive's place on the link
+    // line would matter), and only for a native build: `cc` names the host's archive.
     println!("cargo:rerun-if-env-changed=WASOCK_DYNAMIC_LIBGCC");
-    if target.ends_with("-linux-gnu") && std::env::var_os("WASOCK_DYNAMIC_LIBGCC").is_none() {
-        if let Some(dir) = libgcc_eh_dir() {
-            println!("cargo:rustc-link-search=native={dir}");
-            println!("cargo:rustc-link-lib=static=gcc_eh");
+    println!("cargo:rerun-if-env-changed=CC");
+    let native = std::env::var("HOST").is_ok_and(|h| h == target);
+    if target == "x86_64-unknown-linux-gnu"
+        && native
+        && std::env::var_os("WASOCK_DYNAMIC_LIBGCC").is_none()
+    {
+        if let Some(archive) = libgcc_eh() {
+            // A compiler upgrade moves the archive: look again then.
+            println!("cargo:rerun-if-changed={}", archive.display());
+            if let Some(dir) = archive.parent() {
+                println!("cargo:rustc-link-search=native={}", dir.display());
+                println!("cargo:rustc-link-lib=static=gcc_eh");
+            }
         }
     }
     // Opt-in: a non-PIE binary has no run-time relocation (hello world ~14% faster), but its
@@ -41,8 +52,8 @@ fn main() {
     println!("cargo:rerun-if-env-changed=WASOCK_NO_PIE");
 }
 
-/// The directory of the C compiler's libgcc_eh.a, if it has one.
-fn libgcc_eh_dir() -> Option<String> {
+/// The C compiler's libgcc_eh.a, if it has one.
+fn libgcc_eh() -> Option<std::path::PathBuf> {
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     let out = std::process::Command::new(cc)
         .arg("-print-file-name=libgcc_eh.a")
@@ -50,8 +61,5 @@ fn libgcc_eh_dir() -> Option<String> {
         .ok()?;
     let path = std::path::PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
     // gcc prints the bare name back when it has no such file.
-    if !path.is_absolute() || !path.is_file() {
-        return None;
-    }
-    Some(path.parent()?.to_str()?.to_string())
+    (path.is_absolute() && path.is_file()).then_some(path)
 }

@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, CommandFactory, Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use wasock::{Config, Engine, EngineOptions, Entrypoint, Policy};
 
@@ -418,7 +419,11 @@ fn run(r: RunArgs) -> Result<u8> {
         // As iwasm: the whole process ends, which also ends any blocked socket call.
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(ms));
-            eprintln!("wasock: terminated after --timeout={ms} ms");
+            // Not eprintln!: it panics on a closed stderr, and the exit must still happen.
+            let _ = writeln!(
+                std::io::stderr(),
+                "wasock: terminated after --timeout={ms} ms"
+            );
             std::process::exit(1);
         });
     }
@@ -446,5 +451,25 @@ fn run(r: RunArgs) -> Result<u8> {
             Ok(134)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path must step aside for every word that selects a subcommand.
+    #[test]
+    fn subcommands_lists_every_subcommand_name() {
+        let mut names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .flat_map(|c| std::iter::once(c.get_name()).chain(c.get_all_aliases()))
+            .map(String::from)
+            .collect();
+        names.push("help".into()); // clap's own
+        names.sort();
+        let mut listed: Vec<String> = SUBCOMMANDS.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(names, listed);
     }
 }

@@ -3,15 +3,23 @@
 // No `fn main`: std's start-up is replaced by `process_start` below. std's own start-up
 // reads all of /proc/self/maps (glibc's pthread_getattr_np, to place a guard for the main
 // thread's stack) and maps a signal stack that wasmtime replaces by its own anyway: ~7% of a
-// hello world's start-up (bench/README.md). The rest of what it does is done here.
-#![no_main]
+// hello world's start-up (bench/README.md). What is lost: the main thread has no name (a
+// panic there reads `thread '<unnamed>'`), and a host stack overflow on it is a plain SIGSEGV
+// instead of std's message. The unit tests keep std's harness and its `main`.
+#![cfg_attr(not(test), no_main)]
+
+// std fills `env::args` from argc/argv in its own `.init_array` hook on glibc; elsewhere on
+// Linux (musl) only its start-up would, and wasock would see no arguments.
+#[cfg(all(target_os = "linux", not(target_env = "gnu")))]
+compile_error!("wasock's C main needs glibc (std reads argv there without its start-up)");
 
 mod cli;
 mod policy_cmd;
 
-/// The C entry point glibc's start code calls (std still gets argv from its `.init_array`
-/// hook on glibc, so `std::env::args` works).
-// SAFETY: `main` is the one symbol of this name in the binary (there is no Rust `fn main`).
+/// The C entry point glibc's start code calls.
+// SAFETY: `main` is the one symbol of this name in the binary (there is no Rust `fn main`
+// outside tests).
+#[cfg(not(test))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     process_start();
@@ -22,38 +30,48 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 }
 
 /// What std's start-up does that wasock relies on.
+#[cfg(not(test))]
 fn process_start() {
-    // A write to a socket the peer has closed must fail with EPIPE, not kill the process.
+    // A write to a pipe or socket the peer has closed must fail with EPIPE, not kill wasock.
     // SAFETY: setting a signal's disposition to SIG_IGN has no preconditions.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
-    // Closed standard fds become /dev/null, so that no file wasock opens later takes fd 0-2
-    // and is then handed to the guest as its stdin/stdout/stderr.
-    use rustix::event::{poll, PollFd, PollFlags};
-    let fds = [
-        rustix::stdio::stdin(),
-        rustix::stdio::stdout(),
-        rustix::stdio::stderr(),
-    ];
-    let mut polled = fds.map(|fd| PollFd::from_borrowed_fd(fd, PollFlags::empty()));
-    let zero = rustix::event::Timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    if poll(&mut polled, Some(&zero)).is_ok() {
-        for p in &polled {
-            if p.revents().contains(PollFlags::NVAL) {
-                // The lowest free fd is the closed one; leak it so it stays open.
-                if let Ok(f) = std::fs::File::open("/dev/null") {
-                    std::mem::forget(f);
-                }
+    // Closed standard fds become /dev/null (read-write, as std does), so that no file wasock
+    // opens later takes fd 0-2 and is then handed to the guest as its stdin/stdout/stderr.
+    let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    });
+    // SAFETY: `fds` is an array of 3 pollfds that outlives the call; a closed fd is only
+    // reported (POLLNVAL), never touched.
+    let polled = unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) } != -1;
+    for p in &fds {
+        let closed = if polled {
+            p.revents & libc::POLLNVAL != 0
+        } else {
+            // SAFETY: F_GETFD only reads the fd's flags, and fails with EBADF if it is closed.
+            let r = unsafe { libc::fcntl(p.fd, libc::F_GETFD) };
+            r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
+        };
+        if closed {
+            // The lowest free fd is the closed one; leak it so that it stays open.
+            match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/null")
+            {
+                Ok(f) => std::mem::forget(f),
+                // As std: going on would let the next file wasock opens take this fd.
+                Err(_) => std::process::abort(),
             }
         }
     }
 }
 
 /// The command itself: its exit status.
+#[cfg_attr(test, allow(dead_code))]
 fn run() -> i32 {
     match cli::main() {
         Ok(code) => code.into(),

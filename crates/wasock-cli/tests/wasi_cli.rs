@@ -247,24 +247,57 @@ fn exit_codes() {
     let out = wasock_run(&[&s(&wasm)]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "no action\n");
+    // After the module every word is the guest's, flags and subcommand names too.
+    for guest_args in [&["-h", "-V"][..], &["run", "--help"]] {
+        let mut args = vec![s(&wasm)];
+        args.extend(guest_args.iter().map(|a| a.to_string()));
+        let out = run(&wasock(), &args);
+        assert_eq!(out.status.code(), Some(0), "{guest_args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "no action\n");
+    }
 }
 
-/// wasock started with stdin closed: the guest's stdin reads as empty (/dev/null), not as
-/// a file wasock itself opened (the cached module, say) that took the free fd 0.
+/// Runs `wasock ARGS` through the shell with `redirect` (e.g. `<&-`, which closes fd 0) and
+/// the module cache in `cache`.
+fn wasock_redirected(redirect: &str, cache: &Path, args: &[String]) -> Output {
+    std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!(r#"exec "$0" "$@" {redirect}"#))
+        .arg(wasock())
+        .args(args)
+        .env("WASOCK_CACHE_DIR", cache)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// wasock started with stdin closed: the guest's stdin reads as empty (/dev/null), not as a
+/// file wasock itself opened that took the free fd 0 — with a warm cache, the mapped module.
 #[test]
 fn closed_stdin_reads_as_empty() {
     let wasm = compile_c("wasi/stdio_edges.c", false);
-    for cache in [None, Some("--no-cache")] {
-        let mut args = vec![s(&wasock())];
-        args.extend(cache.map(String::from));
-        args.extend([s(&wasm), "count-stdin".into()]);
-        // The shell closes fd 0 (`<&-`) for the program it execs.
-        let mut sh = vec!["-c".to_string(), r#"exec "$0" "$@" <&-"#.to_string()];
-        sh.extend(args);
-        let out = run(Path::new("/bin/sh"), &sh);
+    let cache = scratch_dir("closed-stdin-cache");
+    let count = vec![s(&wasm), "count-stdin".into()];
+    // Warm the cache first, so that the second run opens the cached module.
+    for args in [
+        count.clone(),
+        count,
+        vec!["--no-cache".into(), s(&wasm), "count-stdin".into()],
+    ] {
+        let out = wasock_redirected("<&-", &cache, &args);
         assert_guest_ok(&out, &[]);
         assert_eq!(String::from_utf8_lossy(&out.stdout), "stdin 0 bytes\n");
     }
+}
+
+/// wasock started with stdout closed: the guest's writes go to /dev/null and succeed.
+#[test]
+fn closed_stdout_writes_to_dev_null() {
+    let wasm = compile_c("wasi/stdio_edges.c", false);
+    let cache = scratch_dir("closed-stdout-cache");
+    let out = wasock_redirected(">&-", &cache, &[s(&wasm), "write-stdout".into()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "stdout ok\n");
 }
 
 /// A guest writing to a pipe whose reader has gone gets EPIPE; SIGPIPE does not kill wasock.

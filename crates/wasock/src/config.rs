@@ -111,8 +111,9 @@ impl Config {
     }
 
     /// Leaves the instance (memory, host state, open fds) allocated when [`crate::run`]
-    /// returns normally, for a caller that exits the process right after and so need not
-    /// free it piece by piece (3% of a cached hello world's instructions, bench/README.md).
+    /// returns after calling the entry point (it returned, exited or trapped), for a caller
+    /// that exits the process right after and so need not free it piece by piece (3% of a
+    /// cached hello world's instructions, bench/README.md).
     pub fn skip_teardown(&mut self, on: bool) -> &mut Self {
         self.skip_teardown = on;
         self

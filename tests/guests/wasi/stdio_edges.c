@@ -1,7 +1,8 @@
 /* What the host process does with its own standard fds, seen from the guest.
  * `stdio_edges count-stdin`: reads stdin to EOF and prints `stdin N bytes`.
  * `stdio_edges flood-stdout`: writes to stdout until a write fails, then prints that
- * write's errno name on stderr (`stdout EPIPE` when the reader has gone). */
+ * write's errno name on stderr (`stdout EPIPE` when the reader has gone).
+ * `stdio_edges write-stdout`: one write to stdout; prints `stdout ok` or its errno on stderr. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,7 @@ int main(int argc, char **argv) {
     }
     if (argc > 1 && strcmp(argv[1], "flood-stdout") == 0) {
         memset(buf, 'x', sizeof buf);
-        /* At most 1 GiB: a pipe whose reader is gone fails the first write past its buffer. */
+        /* Once the reader is gone every write fails; 1 GiB bounds a pipe somebody still reads. */
         for (int i = 0; i < 16384; i++) {
             if (write(1, buf, sizeof buf) < 0) {
                 fprintf(stderr, "stdout %s\n", errno == EPIPE ? "EPIPE" : strerror(errno));
@@ -33,6 +34,13 @@ int main(int argc, char **argv) {
         fprintf(stderr, "FAIL: 1 GiB written to a pipe nobody reads\n");
         return 1;
     }
-    fprintf(stderr, "usage: stdio_edges count-stdin|flood-stdout\n");
+    if (argc > 1 && strcmp(argv[1], "write-stdout") == 0) {
+        if (write(1, "x\n", 2) == 2)
+            fprintf(stderr, "stdout ok\n");
+        else
+            fprintf(stderr, "stdout %s\n", strerror(errno));
+        return 0;
+    }
+    fprintf(stderr, "usage: stdio_edges count-stdin|flood-stdout|write-stdout\n");
     return 2;
 }

@@ -24,10 +24,10 @@ fn main() {
     // The unwinder linked in from libgcc_eh.a instead of loading libgcc_s.so.1: one shared
     // library fewer to map and relocate, and no second cpuid probe in its constructor (~85 us
     // of every start, bench/README.md). lld takes _Unwind_* from this archive, which comes
-    // first on the link line, and --as-needed then drops libgcc_s. Without the archive (not a
-    // gcc toolchain), the default dynamic libgcc_s stays.
-    // Only where it was measured (lld on x86_64; with GNU ld the archive's place on the link
-    // line would matter), and only for a native build: `cc` names the host's archive.
+    // first on the link line, and --as-needed then drops libgcc_s. Only where that was
+    // measured (lld on x86_64; with GNU ld the archive's place on the link line would matter)
+    // and for a native build (`cc` names the host's archive); otherwise, or without the
+    // archive, the default dynamic libgcc_s stays.
     println!("cargo:rerun-if-env-changed=WASOCK_DYNAMIC_LIBGCC");
     println!("cargo:rerun-if-env-changed=CC");
     let native = std::env::var("HOST").is_ok_and(|h| h == target);

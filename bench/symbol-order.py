@@ -23,9 +23,10 @@ The list is sorted by address in the current binary. Names with LTO suffixes (`.
 rare since the release profile uses fat LTO) can change when code changes; the linker ignores
 names it does not find, so a stale list only loses some locality. The page trace is not exact:
 run on a binary already ordered by the list it also adds neighbours that share the packed
-pages (572 -> 638 functions once), so generate from a binary built with a stale list or none. Changing the wasock crates' dependencies renames all their
-functions (cargo's metadata hash), so regenerate then, and after larger changes; `--check` says
-how many listed names the binary has.
+pages (572 -> 638 functions once), so generate from a binary built with a stale list or none.
+Changing the wasock crates' dependencies renames all their functions (cargo's metadata hash),
+so regenerate then, and after larger changes; `--check` says how many listed names the binary
+has.
 """
 import argparse, ctypes, mmap, os, re, shutil, socket, subprocess, sys, tempfile
 from pathlib import Path

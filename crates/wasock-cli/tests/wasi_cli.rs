@@ -5,7 +5,7 @@
 #[path = "../../wasock/tests/common/mod.rs"]
 mod common;
 
-use common::{assert_guest_ok, compile_c, compile_rust_guest, run, scratch_dir};
+use common::{assert_guest_ok, compile_c, compile_rust_guest, run, scratch_dir, Proc};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -303,25 +303,18 @@ fn closed_stdout_writes_to_dev_null() {
 /// A guest writing to a pipe whose reader has gone gets EPIPE; SIGPIPE does not kill wasock.
 #[test]
 fn broken_stdout_pipe_is_epipe_not_sigpipe() {
-    use std::io::Read;
     let wasm = compile_c("wasi/stdio_edges.c", false);
-    let mut child = std::process::Command::new(wasock())
-        .args([s(&wasm), "flood-stdout".into()])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take()); // the reader goes away before the guest writes
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{status:?}, stderr: {stderr}");
+    let mut p = Proc::spawn(&wasock(), &[s(&wasm), "flood-stdout".into()]);
+    // The reader goes away before the guest writes.
+    drop(p.0.as_mut().and_then(|c| c.stdout.take()));
+    let out = p.finish(std::time::Duration::from_secs(60));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{:?}, stderr: {stderr}",
+        out.status
+    );
     assert_eq!(stderr, "stdout EPIPE\n");
 }
 

@@ -340,6 +340,16 @@ fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
     if let Some(n) = r.max_threads {
         config.max_threads(n);
     }
+    // A measurement knob (bench/README.md), not a flag: the default is chosen by measurement.
+    if let Some(v) = std::env::var_os("WASOCK_EPOLL_MIN_FDS") {
+        let n = v.to_str().and_then(|v| v.parse().ok()).ok_or_else(|| {
+            usage(format!(
+                "invalid WASOCK_EPOLL_MIN_FDS={}: expected a number of fds",
+                v.to_string_lossy()
+            ))
+        })?;
+        config.epoll_min_fds(n);
+    }
     Ok(config)
 }
 

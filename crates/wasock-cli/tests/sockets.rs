@@ -237,6 +237,7 @@ fn poll_over_201_sockets() {
         "poll_100",
         "poll_pollout",
         "poll_listener",
+        "poll_reuse",
         "poll_eof",
     ]);
 }

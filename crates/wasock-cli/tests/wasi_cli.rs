@@ -522,6 +522,12 @@ fn bad_input_gets_one_clear_line() {
         "--native-lib",
     );
     assert_clean_error(&wasock_run(&["-v=9", &s(&wasm)]), 2, "-v");
+    let out = std::process::Command::new(wasock())
+        .arg(&wasm)
+        .env("WASOCK_EPOLL_MIN_FDS", "lots")
+        .output()
+        .unwrap();
+    assert_clean_error(&out, 2, "WASOCK_EPOLL_MIN_FDS=lots");
 }
 
 #[test]

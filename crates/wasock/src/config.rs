@@ -26,6 +26,7 @@ pub struct Config {
     pub(crate) max_threads: Option<u32>,
     pub(crate) hosts_file: Option<PathBuf>,
     pub(crate) skip_teardown: bool,
+    pub(crate) epoll_min_fds: Option<usize>,
 }
 
 impl Config {
@@ -116,6 +117,13 @@ impl Config {
     /// cached hello world's instructions, bench/README.md).
     pub fn skip_teardown(&mut self, on: bool) -> &mut Self {
         self.skip_teardown = on;
+        self
+    }
+
+    /// `poll_oneoff` calls watching at least `n` fds wait in a kept epoll set rather than
+    /// `poll(2)` (default [`crate::wasi::poll::DEFAULT_EPOLL_MIN_FDS`]; `usize::MAX`: never).
+    pub fn epoll_min_fds(&mut self, n: usize) -> &mut Self {
+        self.epoll_min_fds = Some(n);
         self
     }
 }

@@ -6,6 +6,10 @@
  *                  their own byte (even clients first, then odd ones)
  *   poll_pollout   every connected socket is writable: revents == POLLOUT exactly
  *   poll_listener  a pending connection makes the listener (and nothing else) readable
+ *   poll_reuse     a connection closed and replaced by a new one on the same fd numbers, between
+ *                  two polls of the same set: the new socket's data is reported (the host keeps
+ *                  an epoll set for large polls with few fds ready, and must notice that the fd
+ *                  is another socket)
  *   poll_eof       a closed client makes its accepted end readable, recv() is 0
  *   select         select() with nothing ready (zero and 50 ms timeouts) is 0 with empty sets;
  *                  then exactly the written sockets are set; write sets list every connected
@@ -105,6 +109,21 @@ int main(int argc, char **argv) {
     int se = accept(ls, NULL, NULL);
     CHECK(se >= 0);
     OK("poll_listener");
+
+    /* Idle polls of one set: the host registers it (see poll_oneoff), having seen few ready. */
+    for (int i = 0; i < 10; i++) {
+        arm(POLLIN);
+        CHECK(poll(p, NFDS, 0) == 0);
+    }
+    int old_c = c[5], old_s = s[5];
+    CHECK(close(c[5]) == 0 && close(s[5]) == 0);
+    tcp_pair(ls, port, &c[5], &s[5]);
+    CHECK(c[5] == old_c && s[5] == old_s); /* lowest free fd first */
+    CHECK(send(c[5], "r", 1, 0) == 1);
+    arm(POLLIN);
+    CHECK(poll(p, NFDS, 5000) == 1 && p[1 + N + 5].revents == POLLIN);
+    CHECK(recv(s[5], &(char){0}, 1, 0) == 1);
+    OK("poll_reuse");
 
     CHECK(close(c[7]) == 0);
     struct pollfd e = {s[7], POLLIN, 0};

@@ -1,5 +1,14 @@
-//! `poll_oneoff`: clocks (relative and absolute) and fd readiness, waiting in the kernel's
-//! `poll(2)` rather than spinning.
+//! `poll_oneoff`: clocks (relative and absolute) and fd readiness, waiting in the kernel
+//! rather than spinning: in `poll(2)`, or for calls watching many fds in a kept epoll set
+//! ([`interest`]).
+
+mod interest;
+
+pub(crate) use interest::Pollers;
+
+/// Calls watching at least this many fds may use a kept epoll set (bench/README.md); below it
+/// poll(2) is cheap whatever is ready (a round number, not tuned).
+pub const DEFAULT_EPOLL_MIN_FDS: usize = 16;
 
 use super::{host_fn, WasiCtx};
 use crate::abi::types::{
@@ -19,7 +28,7 @@ pub(crate) fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result
 }
 
 /// An fd subscription that must go through the kernel.
-struct Waiter {
+pub(crate) struct Waiter {
     userdata: u64,
     kind: u8,
     entry: Arc<Entry>,
@@ -104,6 +113,14 @@ pub fn poll_oneoff(
     // it; measured: +30% requests/s for an HTTP server polling 1,000 connections (bench/).
     let exact_nbytes = waiters.len() == 1;
     let deadline = clocks.iter().map(|&(_, d)| d).min();
+    let mut set = if waiters.len() >= cx.pollers.min_fds {
+        cx.pollers.take()
+    } else {
+        None
+    };
+    let mut use_set = set
+        .as_mut()
+        .is_some_and(|s| s.sparse() && s.prepare(&waiters));
     loop {
         let timeout = if !ready.is_empty() {
             Some(0)
@@ -118,47 +135,39 @@ pub fn poll_oneoff(
             tv_sec: (ns / 1_000_000_000) as i64,
             tv_nsec: (ns % 1_000_000_000) as _,
         });
-        let mut pfds: Vec<PollFd<'_>> = waiters
-            .iter()
-            .map(|w| {
-                let flags = if w.kind == eventtype::FD_READ {
-                    PollFlags::IN
-                } else {
-                    PollFlags::OUT
-                };
-                PollFd::from_borrowed_fd(w.entry.as_fd(), flags)
-            })
-            .collect();
-        match rustix::event::poll(&mut pfds, ts.as_ref()) {
-            Ok(_) => {}
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(e) => return Err(e.into()),
-        }
-        for (w, p) in waiters.iter().zip(&pfds) {
-            let rev = p.revents();
-            if rev.is_empty() {
-                continue;
+        match set.as_mut().filter(|_| use_set) {
+            Some(s) => {
+                let found = s.wait(ts.as_ref(), |i, rev| {
+                    ready.push(fd_event(&waiters[i], rev, exact_nbytes));
+                })?;
+                if let interest::Waited::Stale = found {
+                    use_set = false;
+                    continue;
+                }
             }
-            let mut ev = event(w.userdata, w.kind, Errno::Success);
-            if rev.contains(PollFlags::NVAL) {
-                ev.error = Errno::Badf as u16;
-            } else if rev.contains(PollFlags::ERR)
-                && !rev.intersects(PollFlags::IN | PollFlags::OUT)
-            {
-                ev.error = Errno::Io as u16;
+            None => {
+                let mut pfds: Vec<PollFd<'_>> = waiters
+                    .iter()
+                    .map(|w| {
+                        let flags = if w.kind == eventtype::FD_READ {
+                            PollFlags::IN
+                        } else {
+                            PollFlags::OUT
+                        };
+                        PollFd::from_borrowed_fd(w.entry.as_fd(), flags)
+                    })
+                    .collect();
+                match rustix::event::poll(&mut pfds, ts.as_ref()) {
+                    Ok(_) => {}
+                    Err(rustix::io::Errno::INTR) => continue,
+                    Err(e) => return Err(e.into()),
+                }
+                for (w, p) in waiters.iter().zip(&pfds) {
+                    if !p.revents().is_empty() {
+                        ready.push(fd_event(w, p.revents(), exact_nbytes));
+                    }
+                }
             }
-            if rev.contains(PollFlags::HUP) {
-                ev.flags |= EVENT_FD_READWRITE_HANGUP;
-            }
-            if w.kind == eventtype::FD_READ {
-                ev.nbytes = if exact_nbytes {
-                    rustix::io::ioctl_fionread(w.entry.as_fd()).unwrap_or(0)
-                } else {
-                    // A lower bound: at least one byte (or EOF) is there.
-                    u64::from(!rev.contains(PollFlags::HUP) || rev.contains(PollFlags::IN))
-                };
-            }
-            ready.push(ev);
         }
         if ready.is_empty() {
             let now = super::clock::now(crate::abi::types::clockid::MONOTONIC)?;
@@ -173,10 +182,36 @@ pub fn poll_oneoff(
         }
     }
 
+    if let Some(mut s) = set {
+        s.observe(waiters.len(), ready.len());
+        cx.pollers.give(s);
+    }
     for (i, ev) in ready.iter().enumerate() {
         mem.write(events + i as u32 * EVENT_SIZE, &ev.encode())?;
     }
     mem.write_u32(nevents, ready.len() as u32)
+}
+
+/// The event of a ready fd subscription, from what poll(2) (or epoll) reported for it.
+fn fd_event(w: &Waiter, rev: PollFlags, exact_nbytes: bool) -> Event {
+    let mut ev = event(w.userdata, w.kind, Errno::Success);
+    if rev.contains(PollFlags::NVAL) {
+        ev.error = Errno::Badf as u16;
+    } else if rev.contains(PollFlags::ERR) && !rev.intersects(PollFlags::IN | PollFlags::OUT) {
+        ev.error = Errno::Io as u16;
+    }
+    if rev.contains(PollFlags::HUP) {
+        ev.flags |= EVENT_FD_READWRITE_HANGUP;
+    }
+    if w.kind == eventtype::FD_READ {
+        ev.nbytes = if exact_nbytes {
+            rustix::io::ioctl_fionread(w.entry.as_fd()).unwrap_or(0)
+        } else {
+            // A lower bound: at least one byte (or EOF) is there.
+            u64::from(!rev.contains(PollFlags::HUP) || rev.contains(PollFlags::IN))
+        };
+    }
+    ev
 }
 
 fn event(userdata: u64, kind: u8, err: Errno) -> Event {

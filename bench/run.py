@@ -2,7 +2,8 @@
 """wasock benchmarks: every load runs the same C source built natively (cc) and as wasm under
 wasock, in the same invocation, several repetitions; prints medians and wasm/native ratios as a
 table and one JSON line.  usage: bench/run.py [--reps N] [--seconds S] [--quick] [--only TEXT]
-[--variant NAME=KEY=VALUE,...]: each --variant also runs wasock with those --engine settings."""
+[--variant NAME=KEY=VALUE,...]: each --variant also runs wasock with those --engine settings
+(a setting env:VAR=VALUE sets an environment variable instead, e.g. WASOCK_EPOLL_MIN_FDS)."""
 import argparse, json, os, resource, statistics, subprocess, sys, time
 from pathlib import Path
 
@@ -29,6 +30,7 @@ def build():
 
 
 VARIANTS = {"wasock": []}  # kind -> extra wasock flags; --variant adds more
+VARIANT_ENV = {"wasock": {}}  # kind -> extra environment variables
 # CPU sets for the server and the load generator (--no-pin clears them). On a 2-core machine
 # the two otherwise share both cores at the scheduler's whim, which made the HTTP ratios swing
 # by +-0.1 between runs; one core each is the same for native and wasock.
@@ -50,13 +52,13 @@ def server(kind, name, args):
         cmd = [OUT / name, *args]
     else:
         cmd = [*wasock_cmd(kind), "--addr-pool=127.0.0.1/32", OUT / f"{name}.wasm", *args]
-    return start_server(cmd, pinned("server"))
+    return start_server(cmd, pinned("server"), VARIANT_ENV.get(kind))
 
 
-def start_server(cmd, preexec_fn=None):
+def start_server(cmd, preexec_fn=None, env=None):
     """Runs a server command; returns (process, port) once it printed "listening on HOST:PORT"."""
     p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                         preexec_fn=preexec_fn)
+                         preexec_fn=preexec_fn, env={**os.environ, **env} if env else None)
     line = p.stdout.readline()
     if not line.startswith("listening on "):
         p.kill()
@@ -96,7 +98,12 @@ LOADS = {
     "HTTP 50 conns, trivial": ("http_server", ["0", "0"], "http", ["--conns", 50], "per_sec"),
     "HTTP 50 conns, 20k ops/req": ("http_server", ["0", "20000"], "http", ["--conns", 50], "per_sec"),
     "HTTP 1,000 conns": ("http_server", ["0", "0"], "http", ["--conns", 1000], "per_sec"),
+    "HTTP 1,000 conns, 50 active": ("http_server", ["0", "0"], "http", ["--conns", 1000, "--active", 50],
+                                    "per_sec"),
     "HTTP 10,000 conns": ("http_server", ["0", "0"], "http", ["--conns", 10000], "per_sec"),
+    # Many open, 50 busy: what poll_oneoff's kept epoll set is for (bench/README.md).
+    "HTTP 10,000 conns, 50 active": ("http_server", ["0", "0"], "http", ["--conns", 10000, "--active", 50],
+                                     "per_sec"),
 }
 
 
@@ -104,12 +111,13 @@ def startup(kinds, reps):
     """Median wall ms of a hello world per kind, runs taking turns across kinds."""
     cmd = {k: [OUT / "hello"] if k == "native" else [*wasock_cmd(k), OUT / "hello.wasm"] for k in kinds}
     times = {k: [] for k in kinds}
+    env = {k: {**os.environ, **VARIANT_ENV[k]} if VARIANT_ENV.get(k) else None for k in kinds}
     for k in kinds:  # warm-up; for wasock the first run compiles into the module cache
-        sh(*map(str, cmd[k]), stdout=subprocess.DEVNULL)
+        sh(*map(str, cmd[k]), stdout=subprocess.DEVNULL, env=env[k])
     for _ in range(reps):
         for k in kinds:
             t = time.perf_counter()
-            sh(*map(str, cmd[k]), stdout=subprocess.DEVNULL)
+            sh(*map(str, cmd[k]), stdout=subprocess.DEVNULL, env=env[k])
             times[k].append((time.perf_counter() - t) * 1000)
     return {k: statistics.median(v) for k, v in times.items()}
 
@@ -121,7 +129,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="1 rep, 1 s, skip the 10,000-connection load")
     ap.add_argument("--only", default="", help="run only loads whose name contains this text")
     ap.add_argument("--variant", action="append", default=[],
-                    help="NAME=KEY=VALUE[,KEY=VALUE]: also run wasock with these --engine settings")
+                    help="NAME=KEY=VALUE[,KEY=VALUE]: also run wasock with these --engine settings "
+                         "(env:VAR=VALUE: with this environment variable)")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
     ap.add_argument("--no-pin", action="store_true",
                     help="do not pin the server to CPU 0 and the load generator to CPU 1")
@@ -131,7 +140,9 @@ def main():
         PIN["server"], PIN["loadgen"] = {cpus[0]}, {cpus[1]}
     for v in a.variant:
         name, _, settings = v.partition("=")
-        VARIANTS[name] = [f"--engine={kv}" for kv in settings.split(",") if kv]
+        kvs = [kv for kv in settings.split(",") if kv]
+        VARIANTS[name] = [f"--engine={kv}" for kv in kvs if not kv.startswith("env:")]
+        VARIANT_ENV[name] = dict(kv[4:].split("=", 1) for kv in kvs if kv.startswith("env:"))
     if a.quick:
         a.reps, a.seconds = 1, 1.0
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -181,6 +192,7 @@ def main():
         cols = "".join(f" {row[k]:12.1f} {row[k + '_ratio']:6.2f}" for k in kinds)
         print(f"{name:34} {row['metric']:12} {row['native']:12.1f}{cols}")
     print(json.dumps({"bench": results, "reps": a.reps, "seconds": a.seconds, "variants": VARIANTS,
+                      "variant_env": VARIANT_ENV,
                       "pinned": {k: sorted(v) if v else None for k, v in PIN.items()}}))
 
 

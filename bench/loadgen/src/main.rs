@@ -3,7 +3,8 @@
 //! Modes: `pingpong` (round trips of SIZE bytes on one connection; p50/p99 latency),
 //! `stream` (one-way bulk MiB/s to an echo server, echoes drained), `connects` (sequential
 //! connect+close per second), `http` (CONNS keep-alive connections issuing `GET /` as fast as
-//! answers come back; requests/s). Every loop is bounded by `--seconds` or `--count`.
+//! answers come back; requests/s; with `--active N` only N of them issue requests and the rest
+//! stay open and idle). Every loop is bounded by `--seconds` or `--count`.
 
 use anyhow::{bail, Context, Result};
 use mio::net::TcpStream as MioStream;
@@ -19,13 +20,15 @@ struct Opts {
     count: u64,
     size: usize,
     conns: usize,
+    active: Option<usize>,
     path: String,
 }
 
 fn parse() -> Result<Opts> {
     let mut args = std::env::args().skip(1);
     let mode = args.next().context(
-        "usage: loadgen MODE ADDR [--seconds S] [--count N] [--size B] [--conns N] [--path P]",
+        "usage: loadgen MODE ADDR [--seconds S] [--count N] [--size B] [--conns N] [--active N] \
+         [--path P]",
     )?;
     let addr = args
         .next()
@@ -39,6 +42,7 @@ fn parse() -> Result<Opts> {
         count: u64::MAX,
         size: 64,
         conns: 50,
+        active: None,
         path: "/".into(),
     };
     while let Some(flag) = args.next() {
@@ -50,6 +54,7 @@ fn parse() -> Result<Opts> {
             "--count" => o.count = v.parse()?,
             "--size" => o.size = v.parse()?,
             "--conns" => o.conns = v.parse()?,
+            "--active" => o.active = Some(v.parse()?),
             "--path" => o.path = v,
             _ => bail!("unknown option {flag}"),
         }
@@ -161,8 +166,13 @@ struct Conn {
 fn http(o: &Opts) -> Result<String> {
     let req = format!("GET {} HTTP/1.1\r\nHost: bench\r\n\r\n", o.path).into_bytes();
     let mut poll = Poll::new()?;
-    let mut conns: Vec<Conn> = Vec::with_capacity(o.conns);
-    for i in 0..o.conns {
+    let active = o.active.unwrap_or(o.conns).min(o.conns);
+    let mut conns: Vec<Conn> = Vec::with_capacity(active);
+    // Idle connections: open (the server watches them) but never used.
+    let idle: Vec<TcpStream> = (active..o.conns)
+        .map(|_| TcpStream::connect(o.addr))
+        .collect::<std::io::Result<_>>()?;
+    for i in 0..active {
         let mut sock = MioStream::connect(o.addr)?;
         poll.registry()
             .register(&mut sock, Token(i), Interest::READABLE | Interest::WRITABLE)?;
@@ -220,8 +230,9 @@ fn http(o: &Opts) -> Result<String> {
         }
     }
     let secs = start.elapsed().as_secs_f64();
+    drop(idle);
     Ok(format!(
-        "{{\"mode\":\"http\",\"conns\":{},\"requests\":{done},\"errors\":{errors},\"per_sec\":{:.1}}}",
+        "{{\"mode\":\"http\",\"conns\":{},\"active\":{active},\"requests\":{done},\"errors\":{errors},\"per_sec\":{:.1}}}",
         o.conns,
         done as f64 / secs
     ))

@@ -340,7 +340,7 @@ fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
     if let Some(n) = r.max_threads {
         config.max_threads(n);
     }
-    // A measurement knob (bench/README.md), not a flag: the default is chosen by measurement.
+    // A measurement knob (bench/README.md), not a flag: it compares poll(2) with the epoll set.
     if let Some(v) = std::env::var_os("WASOCK_EPOLL_MIN_FDS") {
         let n = v.to_str().and_then(|v| v.parse().ok()).ok_or_else(|| {
             usage(format!(

@@ -230,16 +230,31 @@ fn nonblocking_sockets() {
     ]);
 }
 
+const POLL_STEPS: [&str; 6] = [
+    "poll_idle",
+    "poll_100",
+    "poll_pollout",
+    "poll_listener",
+    "poll_reuse",
+    "poll_eof",
+];
+
 #[test]
 fn poll_over_201_sockets() {
-    run("net/multiplex.c", &[POOL], &["poll"]).assert_oks(&[
-        "poll_idle",
-        "poll_100",
-        "poll_pollout",
-        "poll_listener",
-        "poll_reuse",
-        "poll_eof",
-    ]);
+    run("net/multiplex.c", &[POOL], &["poll"]).assert_oks(&POLL_STEPS);
+}
+
+#[test]
+fn poll_over_201_sockets_without_the_epoll_set() {
+    // poll(2) for every call, as for sets of fewer than 16 fds.
+    Wasock::start_with_env(
+        "net/multiplex.c",
+        &[POOL],
+        &["poll"],
+        &[("WASOCK_EPOLL_MIN_FDS", "1000000")],
+    )
+    .finish()
+    .assert_oks(&POLL_STEPS);
 }
 
 #[test]

@@ -62,11 +62,9 @@ pub fn build_ctx(config: Config) -> Result<Arc<WasiCtx>> {
         policy: config.policy,
         denials: crate::trace::DenialLog::new(),
         trace,
-        pollers: crate::wasi::poll::Pollers::new(
-            config
-                .epoll_min_fds
-                .unwrap_or(crate::wasi::poll::DEFAULT_EPOLL_MIN_FDS),
-        ),
+        epoll_min_fds: config
+            .epoll_min_fds
+            .unwrap_or(crate::wasi::poll::DEFAULT_EPOLL_MIN_FDS),
     }))
 }
 

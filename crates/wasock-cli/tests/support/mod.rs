@@ -49,17 +49,36 @@ impl Wasock {
     /// Compiles `guest` (see `common::compile_c`) and starts `wasock FLAGS guest.wasm ARGS`
     /// with stdin from /dev/null.
     pub fn start(guest: &str, flags: &[&str], args: &[&str]) -> Wasock {
-        Wasock::spawn(guest, flags, args, false)
+        Wasock::spawn(guest, flags, args, false, &[])
     }
 
     /// As `start`, with stdin a pipe fed by `send_line` (closed by `finish` or the drop).
     pub fn start_with_stdin(guest: &str, flags: &[&str], args: &[&str]) -> Wasock {
-        Wasock::spawn(guest, flags, args, true)
+        Wasock::spawn(guest, flags, args, true, &[])
     }
 
-    fn spawn(guest: &str, flags: &[&str], args: &[&str], piped_stdin: bool) -> Wasock {
+    /// As `start`, with these environment variables for wasock itself.
+    pub fn start_with_env(
+        guest: &str,
+        flags: &[&str],
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Wasock {
+        Wasock::spawn(guest, flags, args, false, env)
+    }
+
+    fn spawn(
+        guest: &str,
+        flags: &[&str],
+        args: &[&str],
+        piped_stdin: bool,
+        env: &[(&str, &str)],
+    ) -> Wasock {
         let wasm = compile_c(guest, false);
         let mut child = Command::new(wasock_bin())
+            // The defaults are what is tested, whatever the caller's shell has set.
+            .env_remove("WASOCK_EPOLL_MIN_FDS")
+            .envs(env.iter().copied())
             .args(flags)
             .arg(&wasm)
             .args(args)

@@ -52,8 +52,8 @@ pub struct WasiCtx {
     pub trace: crate::trace::NetTrace,
     /// DNS pins, the socket quota and the resolver's hosts file.
     pub net: crate::net::guard::NetState,
-    /// Idle epoll sets for `poll_oneoff`.
-    pub(crate) pollers: super::poll::Pollers,
+    /// `poll_oneoff` calls watching at least this many fds may use an epoll set.
+    pub(crate) epoll_min_fds: usize,
 }
 
 impl WasiCtx {

@@ -11,7 +11,11 @@
 //! `Weak`, so the fd's owner can still close it), and each registration carries a generation in
 //! its event data. An event that matches no wanted, current registration (an fd closed while
 //! registered can stay in the set when its file is still open elsewhere) discards the whole set;
-//! the call then polls, and the next one builds a fresh set.
+//! the call then polls, and later calls build a fresh set.
+//!
+//! Each thread keeps its own set ([`take`] / [`give`]), so threads polling at once never share
+//! one, and a thread finds the set it last synced. Host fd numbers and entries are process-wide,
+//! so one set serves every instance a thread runs.
 
 use super::Waiter;
 use crate::abi::types::eventtype;
@@ -31,10 +35,16 @@ const SYNC_FRACTION: usize = 4;
 /// `density`'s fixed-point one.
 const ONE: u32 = 1 << 16;
 
-/// Calls whose fds are on average more often ready than this (a fraction of `ONE`) poll(2):
-/// when most fds are ready at every call, poll(2) does no more work than epoll and epoll's
-/// bookkeeping is extra (bench/README.md: 48 of 50 fds ready per call, 0.94x with epoll).
-const DENSE: u32 = ONE / 4;
+/// When recent calls found more than this fraction (of `ONE`) of their fds ready, the set is
+/// left for poll(2): when most fds are ready at every call, poll(2) does no more work than
+/// epoll and epoll's bookkeeping is extra (bench/README.md: with 48 of 50 fds ready per call,
+/// an epoll set for every call measured 0.94x native, poll(2) 1.00x).
+const DENSE: u32 = ONE / 2;
+
+/// ... and taken up again below this. The gap matters: the same load finds more fds ready per
+/// call when it polls (bench/README.md: 1,000 busy connections, 12% ready per call with
+/// poll(2), 30% with epoll), and one threshold made the set flap between the two.
+const SPARSE: u32 = ONE / 4;
 
 /// The state of one host fd number.
 struct Slot {
@@ -93,6 +103,10 @@ pub(crate) struct Interest {
     last_skipped: u64,
     /// The fraction of watched fds found ready, averaged over recent calls (of `ONE`).
     density: u32,
+    /// Whether calls use the set (else poll(2)), by `density` between `SPARSE` and `DENSE`.
+    sparse: bool,
+    /// No new epoll instance could be made after a reset: the old one may hold stale entries.
+    broken: bool,
 }
 
 /// The outcome of [`Interest::wait`].
@@ -115,22 +129,33 @@ impl Interest {
             epoch: 0,
             last_skipped: 0,
             density: 0,
+            sparse: true,
+            broken: false,
         })
     }
 
     /// Whether recent calls found few enough of their fds ready for epoll to pay.
     pub(crate) fn sparse(&self) -> bool {
-        self.density < DENSE
+        self.sparse
     }
 
     /// Records how many of a call's `watched` fds were `ready`. Going dense empties the set,
     /// so the kernel stops queueing events for it.
     pub(crate) fn observe(&mut self, watched: usize, ready: usize) {
-        let was_sparse = self.sparse();
         let now = (ready.min(watched) as u64 * u64::from(ONE) / watched.max(1) as u64) as u32;
         // An average over about the last eight calls.
         self.density = self.density - self.density / 8 + now / 8;
-        if was_sparse && !self.sparse() && !self.live.is_empty() {
+        if self.sparse && self.density > DENSE {
+            self.go_dense();
+        } else if !self.sparse && self.density < SPARSE {
+            self.sparse = true;
+        }
+    }
+
+    /// Leaves the set for poll(2), emptied, until calls find few fds ready again.
+    fn go_dense(&mut self) {
+        self.sparse = false;
+        if !self.live.is_empty() {
             self.reset();
         }
     }
@@ -208,6 +233,10 @@ impl Interest {
             if !current(s, &waiters[s.first as usize]) && !self::register(&self.epoll, s, entry, fd)
             {
                 self.reset();
+                // Refused (the watch limit, memory): poll for a while, as if every fd had been
+                // ready, rather than retrying every fd at every call.
+                self.density = ONE;
+                self.go_dense();
                 return false;
             }
             if !s.registered.is_empty() {
@@ -233,9 +262,14 @@ impl Interest {
             tv_sec: 0,
             tv_nsec: 0,
         };
+        let capped = timeout.map(capped);
+        let timeout = if now_ready {
+            Some(&zero)
+        } else {
+            capped.as_ref()
+        };
         // Allocated per call: `epoll::Event` holds a pointer-sized union, which is not `Send`.
         let mut events = Vec::with_capacity(self.live.len().max(1));
-        let timeout = if now_ready { Some(&zero) } else { timeout };
         match epoll::wait(
             &self.epoll,
             rustix::buffer::spare_capacity(&mut events),
@@ -285,8 +319,9 @@ impl Interest {
 
     /// Throws the set away (a new epoll instance) after a stale event or a refused change.
     fn reset(&mut self) {
-        if let Ok(fresh) = epoll::create(epoll::CreateFlags::CLOEXEC) {
-            self.epoll = fresh;
+        match epoll::create(epoll::CreateFlags::CLOEXEC) {
+            Ok(fresh) => self.epoll = fresh,
+            Err(_) => self.broken = true,
         }
         for s in &mut self.slots {
             s.registered = EventFlags::empty();
@@ -322,6 +357,21 @@ fn register(epoll: &OwnedFd, s: &mut Slot, entry: &Arc<Entry>, fd: u32) -> bool 
     true
 }
 
+/// A timeout `epoll_wait` takes on every kernel and backend: an int of milliseconds (longer
+/// needs `epoll_pwait2`, Linux 5.11, or is EINVAL); the caller waits again until its deadline,
+/// as after a signal.
+fn capped(t: &Timespec) -> Timespec {
+    let most = i64::from(i32::MAX / 1000);
+    if t.tv_sec >= most {
+        Timespec {
+            tv_sec: most,
+            tv_nsec: 0,
+        }
+    } else {
+        *t
+    }
+}
+
 /// The event data of a registration: its generation and host fd.
 fn data(gen: u32, fd: u32) -> EventData {
     EventData::new_u64(u64::from(gen) << 32 | u64::from(fd))
@@ -350,38 +400,21 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// The idle epoll sets of one instance: a call takes one and gives it back, so threads polling
-/// at once never share a set, and the lock is never held across a wait.
-pub(crate) struct Pollers {
-    idle: std::sync::Mutex<Vec<Interest>>,
-    /// Calls watching fewer fds than this use poll(2).
-    pub(crate) min_fds: usize,
+thread_local! {
+    /// This thread's set, between calls.
+    static SET: std::cell::Cell<Option<Interest>> = const { std::cell::Cell::new(None) };
 }
 
-/// More idle sets than this (threads that polled at once) are closed when given back.
-const MAX_IDLE: usize = 4;
+/// This thread's set, or a new one (None if the kernel will not make one: the call polls).
+pub(crate) fn take() -> Option<Interest> {
+    SET.with(std::cell::Cell::take)
+        .or_else(|| Interest::new().ok())
+}
 
-impl Pollers {
-    /// No sets yet; `min_fds` as in [`crate::Config::epoll_min_fds`].
-    pub(crate) fn new(min_fds: usize) -> Self {
-        Pollers {
-            idle: std::sync::Mutex::new(Vec::new()),
-            min_fds,
-        }
-    }
-
-    /// An idle set, or a new one (None if the kernel will not make one: the call polls).
-    pub(crate) fn take(&self) -> Option<Interest> {
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        idle.or_else(|| Interest::new().ok())
-    }
-
-    /// Returns a set for the next call.
-    pub(crate) fn give(&self, set: Interest) {
-        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < MAX_IDLE {
-            idle.push(set);
-        }
+/// Keeps a set for this thread's next call (a broken one is closed).
+pub(crate) fn give(set: Interest) {
+    if !set.broken {
+        SET.with(|c| c.set(Some(set)));
     }
 }
 
@@ -567,6 +600,46 @@ mod tests {
     }
 
     #[test]
+    fn timeouts_are_capped_to_what_epoll_wait_takes() {
+        // As rustix rounds: up to the next millisecond.
+        let ms = |t: Timespec| {
+            i128::from(t.tv_sec) * 1000 + (i128::from(t.tv_nsec) + 999_999) / 1_000_000
+        };
+        for secs in [0, 1, 2_147_482, 2_147_483, 2_147_484, 1 << 40, i64::MAX] {
+            let t = Timespec {
+                tv_sec: secs,
+                tv_nsec: 999_999_999,
+            };
+            let c = capped(&t);
+            assert!(ms(c) <= i128::from(i32::MAX), "{secs} s -> {} ms", ms(c));
+            assert!(
+                ms(c) >= ms(t).min(2_147_482_000),
+                "{secs} s waits less than it may"
+            );
+        }
+    }
+
+    #[test]
+    fn a_refused_registration_backs_off() {
+        let (w, _peers) = pairs(20);
+        let mut set = Interest::new().unwrap();
+        registered(&mut set, &w);
+        // A closed epoll fd refuses every change, like a full watch limit.
+        set.epoll = rustix::fs::open(
+            "/dev/null",
+            rustix::fs::OFlags::RDONLY,
+            rustix::fs::Mode::empty(),
+        )
+        .unwrap();
+        let (extra, _p) = pair(eventtype::FD_READ);
+        let mut w2 = w;
+        w2[0] = extra;
+        assert!(!set.prepare(&w2));
+        assert!(!set.sparse(), "no retry at the next call");
+        assert!(set.live.is_empty());
+    }
+
+    #[test]
     fn sets_with_most_fds_ready_go_back_to_poll() {
         let (w, _peers) = pairs(20);
         let mut set = Interest::new().unwrap();
@@ -574,10 +647,24 @@ mod tests {
         set.observe(20, 1);
         assert!(set.sparse());
         for _ in 0..4 {
+            set.observe(20, 10);
+        }
+        assert!(
+            set.sparse(),
+            "half the fds ready: not past the threshold yet"
+        );
+        for _ in 0..8 {
             set.observe(20, 20);
         }
         assert!(!set.sparse(), "every fd ready at every call");
         assert!(set.live.is_empty(), "a dense set is emptied");
+        for _ in 0..3 {
+            set.observe(20, 8);
+        }
+        assert!(
+            !set.sparse(),
+            "40% ready: between the thresholds, so still dense"
+        );
         for _ in 0..16 {
             set.observe(20, 0);
         }

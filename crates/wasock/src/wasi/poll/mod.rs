@@ -4,8 +4,6 @@
 
 mod interest;
 
-pub(crate) use interest::Pollers;
-
 /// Calls watching at least this many fds may use a kept epoll set (bench/README.md); below it
 /// poll(2) is cheap whatever is ready (a round number, not tuned).
 pub const DEFAULT_EPOLL_MIN_FDS: usize = 16;
@@ -113,8 +111,8 @@ pub fn poll_oneoff(
     // it; measured: +30% requests/s for an HTTP server polling 1,000 connections (bench/).
     let exact_nbytes = waiters.len() == 1;
     let deadline = clocks.iter().map(|&(_, d)| d).min();
-    let mut set = if waiters.len() >= cx.pollers.min_fds {
-        cx.pollers.take()
+    let mut set = if waiters.len() >= cx.epoll_min_fds {
+        interest::take()
     } else {
         None
     };
@@ -184,7 +182,7 @@ pub fn poll_oneoff(
 
     if let Some(mut s) = set {
         s.observe(waiters.len(), ready.len());
-        cx.pollers.give(s);
+        interest::give(s);
     }
     for (i, ev) in ready.iter().enumerate() {
         mem.write(events + i as u32 * EVENT_SIZE, &ev.encode())?;

@@ -1,6 +1,6 @@
 //! `poll_oneoff`: clocks (relative and absolute) and fd readiness, waiting in the kernel
 //! rather than spinning: in `poll(2)`, or for calls watching many fds in a kept epoll set
-//! ([`interest`]).
+//! (`interest.rs`).
 
 mod interest;
 

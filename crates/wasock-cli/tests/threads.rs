@@ -67,6 +67,14 @@ fn server_thread_and_client_thread_in_one_program() {
 }
 
 #[test]
+fn two_threads_polling_their_own_41_sockets_at_once() {
+    assert_guest_ok(
+        &run("threads/poll_threads.c", &[POOL], &[]),
+        &["poll_threads"],
+    );
+}
+
+#[test]
 fn exit_from_a_thread_ends_the_process() {
     let out = run("threads/lifecycle.c", &[POOL], &["exit"]);
     assert_eq!(

@@ -407,14 +407,17 @@ thread_local! {
 
 /// This thread's set, or a new one (None if the kernel will not make one: the call polls).
 pub(crate) fn take() -> Option<Interest> {
-    SET.with(std::cell::Cell::take)
+    // try_with: never a panic, even from a thread whose locals are being destroyed.
+    SET.try_with(std::cell::Cell::take)
+        .ok()
+        .flatten()
         .or_else(|| Interest::new().ok())
 }
 
 /// Keeps a set for this thread's next call (a broken one is closed).
 pub(crate) fn give(set: Interest) {
     if !set.broken {
-        SET.with(|c| c.set(Some(set)));
+        let _ = SET.try_with(|c| c.set(Some(set)));
     }
 }
 

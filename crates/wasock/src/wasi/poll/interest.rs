@@ -94,6 +94,8 @@ pub(crate) struct Interest {
     live: Vec<u32>,
     /// The host fds the current call watches.
     touched: Vec<u32>,
+    /// Those of them epoll refused, which are always ready.
+    always: Vec<u32>,
     /// Per waiter of the current call: the next waiter on the same fd, and its direction
     /// (`IN` or `OUT`).
     next: Vec<(u32, PollFlags)>,
@@ -125,6 +127,7 @@ impl Interest {
             slots: Vec::new(),
             live: Vec::new(),
             touched: Vec::new(),
+            always: Vec::new(),
             next: Vec::new(),
             epoch: 0,
             last_skipped: 0,
@@ -165,6 +168,7 @@ impl Interest {
     pub(crate) fn prepare(&mut self, waiters: &[Waiter]) -> bool {
         self.epoch += 1;
         self.touched.clear();
+        self.always.clear();
         self.next.clear();
         let mut print = waiters.len() as u64;
         for (i, w) in waiters.iter().enumerate() {
@@ -241,6 +245,8 @@ impl Interest {
             }
             if !s.registered.is_empty() {
                 self.live.push(fd);
+            } else if s.always_ready {
+                self.always.push(fd);
             }
         }
         true
@@ -253,17 +259,12 @@ impl Interest {
         timeout: Option<&Timespec>,
         mut ready: impl FnMut(usize, PollFlags),
     ) -> rustix::io::Result<Waited> {
-        let mut now_ready = false;
-        for &fd in &self.touched {
-            let s = &self.slots[fd as usize];
-            now_ready |= s.always_ready;
-        }
         let zero = Timespec {
             tv_sec: 0,
             tv_nsec: 0,
         };
         let capped = timeout.map(capped);
-        let timeout = if now_ready {
+        let timeout = if !self.always.is_empty() {
             Some(&zero)
         } else {
             capped.as_ref()
@@ -290,11 +291,9 @@ impl Interest {
             self.reset();
             return Ok(Waited::Stale);
         }
-        for &fd in &self.touched {
+        for &fd in &self.always {
             let s = &self.slots[fd as usize];
-            if s.always_ready {
-                self.each_waiter(s.first, EventFlags::IN | EventFlags::OUT, &mut ready);
-            }
+            self.each_waiter(s.first, EventFlags::IN | EventFlags::OUT, &mut ready);
         }
         for ev in &events {
             let s = &self.slots[ev.data.u64() as u32 as usize];
@@ -329,6 +328,7 @@ impl Interest {
             s.always_ready = false;
         }
         self.live.clear();
+        self.always.clear();
     }
 }
 

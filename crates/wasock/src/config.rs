@@ -120,8 +120,9 @@ impl Config {
         self
     }
 
-    /// `poll_oneoff` calls watching at least `n` fds wait in a kept epoll set rather than
-    /// `poll(2)` (default [`crate::wasi::poll::DEFAULT_EPOLL_MIN_FDS`]; `usize::MAX`: never).
+    /// `poll_oneoff` calls watching at least `n` fds may wait in a kept epoll set rather than
+    /// `poll(2)`, when few of their fds are ready at a time (default
+    /// [`crate::wasi::poll::DEFAULT_EPOLL_MIN_FDS`]; `usize::MAX`: never).
     pub fn epoll_min_fds(&mut self, n: usize) -> &mut Self {
         self.epoll_min_fds = Some(n);
         self

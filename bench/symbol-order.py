@@ -26,7 +26,8 @@ run on a binary already ordered by the list it also adds neighbours that share t
 pages (572 -> 638 functions once), so generate from a binary built with a stale list or none.
 Changing the wasock crates' dependencies renames all their functions (cargo's metadata hash),
 so regenerate then, and after larger changes; `--check` says how many listed names the binary
-has.
+has. The build's flags rename them too: the list is for `scripts/build-release` (which the
+build step here runs); a plain `cargo build --release` has only ~15% of its names.
 """
 import argparse, ctypes, mmap, os, re, shutil, socket, subprocess, sys, tempfile
 from pathlib import Path

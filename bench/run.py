@@ -53,13 +53,20 @@ def server(kind, name, args):
         cmd = [OUT / name, *args]
     else:
         cmd = [*wasock_cmd(kind), "--addr-pool=127.0.0.1/32", OUT / f"{name}.wasm", *args]
-    return start_server(cmd, pinned("server"), VARIANT_ENV.get(kind))
+    return start_server(cmd, pinned("server"), variant_env(kind))
+
+
+def variant_env(kind):
+    """The environment of a kind's runs: ours plus its --variant variables, or None for ours."""
+    extra = VARIANT_ENV.get(kind)
+    return {**os.environ, **extra} if extra else None
 
 
 def start_server(cmd, preexec_fn=None, env=None):
-    """Runs a server command; returns (process, port) once it printed "listening on HOST:PORT"."""
+    """Runs a server command (in environment `env`, None: ours); returns (process, port) once it
+    printed "listening on HOST:PORT"."""
     p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                         preexec_fn=preexec_fn, env={**os.environ, **env} if env else None)
+                         preexec_fn=preexec_fn, env=env)
     line = p.stdout.readline()
     if not line.startswith("listening on "):
         p.kill()
@@ -112,7 +119,7 @@ def startup(kinds, reps):
     """Median wall ms of a hello world per kind, runs taking turns across kinds."""
     cmd = {k: [OUT / "hello"] if k == "native" else [*wasock_cmd(k), OUT / "hello.wasm"] for k in kinds}
     times = {k: [] for k in kinds}
-    env = {k: {**os.environ, **VARIANT_ENV[k]} if VARIANT_ENV.get(k) else None for k in kinds}
+    env = {k: variant_env(k) for k in kinds}
     for k in kinds:  # warm-up; for wasock the first run compiles into the module cache
         sh(*map(str, cmd[k]), stdout=subprocess.DEVNULL, env=env[k])
     for _ in range(reps):

@@ -7,7 +7,7 @@ Why: the kernel maps 64 KiB of a binary around every page it faults in, so funct
 start-up but scattered over a 14 MB .text made ~4.5 MiB of it resident. Packed together they
 fill ~0.7 MiB (bench/README.md has the numbers).
 
-usage: bench/symbol-order.py [--binary target/release/wasock] [--no-page-trace] [--no-build]
+usage: bench/symbol-order.py [--binary BINARY, default: scripts/build-release's] [--no-page-trace] [--no-build]
        bench/symbol-order.py --check   # how much of the list the binary still has
 
 Two sources, both on the bench guests (bench/run.py builds them; this script does too):
@@ -219,7 +219,7 @@ def page_trace_functions(binary, known):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--binary", default=str(ROOT / "target" / "release" / "wasock"))
+    ap.add_argument("--binary", default=str(bench.WASOCK))
     ap.add_argument("--no-page-trace", action="store_true", help="only callgrind's list")
     ap.add_argument("--no-build", action="store_true", help="use the guests and binary as they are")
     ap.add_argument("--check", action="store_true",

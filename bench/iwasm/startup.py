@@ -2,7 +2,7 @@
 """Start-up wall time and peak RSS of a hello world: native vs iwasm vs wasock.
 
     python3 bench/iwasm/startup.py --iwasm /tmp/iwasm-build/build-bulk/iwasm \
-        --wasock target/release/wasock --wasm /tmp/hello-iwasm.wasm --native /tmp/hello-native
+        --wasock "$(scripts/build-release --print-path)" --wasm /tmp/hello-iwasm.wasm --native /tmp/hello-native
 
 Wall time: every program is started with posix_spawn and reaped with wait4, so it is spawn to
 exit (the same small spawn overhead in every row). Peak RSS: a separate pass runs each program

@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, CommandFactory, Parser, Subcommand};
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 use wasock::{Config, Engine, EngineOptions, Entrypoint, Policy};
@@ -207,8 +208,8 @@ pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
 }
 
 /// Entry point: returns the process exit status.
-pub fn main() -> Result<u8> {
-    let cli = match parse() {
+pub fn main(args: Vec<OsString>) -> Result<u8> {
+    let cli = match parse(args) {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -242,14 +243,15 @@ struct TopLevel {
 /// Parses the command line. When no argument names a subcommand, [`TopLevel`] parses it,
 /// which reads the same as [`Cli`] would then; help, version and every error come from
 /// [`Cli`], so they read the same either way.
-fn parse() -> Result<Cli, clap::Error> {
+fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
     use clap::FromArgMatches;
-    let names_subcommand = std::env::args_os()
+    let names_subcommand = args
+        .iter()
         .skip(1)
         .any(|a| SUBCOMMANDS.iter().any(|s| a == *s));
     if !names_subcommand {
         let top = TopLevel::command()
-            .try_get_matches()
+            .try_get_matches_from(&args)
             .and_then(|m| TopLevel::from_arg_matches(&m));
         if let Ok(top) = top {
             return Ok(Cli {
@@ -258,7 +260,7 @@ fn parse() -> Result<Cli, clap::Error> {
             });
         }
     }
-    Cli::try_parse()
+    Cli::try_parse_from(args)
 }
 
 /// clap's errors span several lines; keep the first and point at --help. A first line that

@@ -8,25 +8,48 @@
 // a plain SIGSEGV instead of std's message. The unit tests keep std's harness and its `main`.
 #![cfg_attr(not(test), no_main)]
 
-// std fills `env::args` from argc/argv in its own `.init_array` hook on glibc; elsewhere on
-// Linux (musl) only its start-up would, and wasock would see no arguments.
-#[cfg(all(target_os = "linux", not(target_env = "gnu")))]
-compile_error!("wasock's C main needs glibc (std reads argv there without its start-up)");
-
 mod cli;
 mod policy_cmd;
 
-/// The C entry point glibc's start code calls.
+// The static release build (musl, scripts/build-release) allocates with dlmalloc: musl's own
+// malloc made a cached hello world ~15% slower (and returns memory eagerly, so more page
+// faults); mimalloc was slower still at start-up (its set-up and its 1 GiB arena). glibc's
+// malloc stays in glibc builds.
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+/// The C entry point libc's start code calls (glibc's, or musl's in the static release build).
 // SAFETY: `main` is the one symbol of this name in the binary (there is no Rust `fn main`
 // outside tests).
 #[cfg(not(test))]
 #[unsafe(no_mangle)]
-extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+extern "C" fn main(argc: libc::c_int, argv: *const *const libc::c_char) -> libc::c_int {
     process_start();
+    // SAFETY: the C start code passes argc valid NUL-terminated strings in argv.
+    let args = unsafe { args_of(argc, argv) };
     // A panic must not unwind into C: report it as std does (the hook has printed it).
-    let code = std::panic::catch_unwind(run).unwrap_or(101);
+    let code = std::panic::catch_unwind(|| run(args)).unwrap_or(101);
     // `exit` flushes std's stdout buffer, which returning to C would not.
     std::process::exit(code)
+}
+
+/// The command line from C's `argv`. std's `env::args` is not used: only glibc fills it
+/// without std's start-up (from an `.init_array` hook); on musl it would be empty.
+///
+/// # Safety
+/// `argv` holds `argc` pointers to NUL-terminated strings (or `argc` is 0 or less).
+#[cfg(not(test))]
+unsafe fn args_of(argc: libc::c_int, argv: *const *const libc::c_char) -> Vec<std::ffi::OsString> {
+    use std::os::unix::ffi::OsStrExt;
+    let n = usize::try_from(argc).unwrap_or(0);
+    (0..n)
+        .map(|i| {
+            // SAFETY: i < argc, and each argv[i] is a NUL-terminated string (the contract).
+            let s = unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) };
+            std::ffi::OsStr::from_bytes(s.to_bytes()).to_os_string()
+        })
+        .collect()
 }
 
 /// What std's start-up does that wasock relies on.
@@ -72,8 +95,8 @@ fn process_start() {
 
 /// The command itself: its exit status.
 #[cfg_attr(test, allow(dead_code))]
-fn run() -> i32 {
-    match cli::main() {
+fn run(args: Vec<std::ffi::OsString>) -> i32 {
+    match cli::main(args) {
         Ok(code) => code.into(),
         Err(err) => {
             // One line naming the cause; the chain is joined, never a backtrace.

@@ -13,7 +13,9 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-const WASOCK: &str = env!("CARGO_BIN_EXE_wasock");
+fn wasock() -> PathBuf {
+    common::wasock_bin(env!("CARGO_BIN_EXE_wasock"))
+}
 const LIMIT: Duration = Duration::from_secs(60);
 
 fn repo() -> PathBuf {
@@ -58,7 +60,7 @@ fn server(wasm: &Path, flags: &[&str], args: &[&str]) -> (Proc, SocketAddr) {
     let mut a = strs(flags);
     a.push(wasm.to_string_lossy().into_owned());
     a.extend(strs(args));
-    let mut p = Proc::spawn(Path::new(WASOCK), &a);
+    let mut p = Proc::spawn(&wasock(), &a);
     let addr = p.listening();
     (p, addr)
 }
@@ -67,7 +69,7 @@ fn run(wasm: &Path, flags: &[&str], args: &[&str]) -> Output {
     let mut a = strs(flags);
     a.push(wasm.to_string_lossy().into_owned());
     a.extend(strs(args));
-    common::run(Path::new(WASOCK), &a)
+    common::run(&wasock(), &a)
 }
 
 fn echo_roundtrips(addr: SocketAddr, clients: usize) {

@@ -15,7 +15,7 @@ const LIMIT: Duration = Duration::from_secs(60);
 const POOL: &str = "--addr-pool=127.0.0.1/32";
 
 fn wasock() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_wasock"))
+    common::wasock_bin(env!("CARGO_BIN_EXE_wasock"))
 }
 
 fn spawn(rel: &str, flags: &[&str], guest_args: &[&str]) -> Proc {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 fn wasock() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_wasock"))
+    common::wasock_bin(env!("CARGO_BIN_EXE_wasock"))
 }
 
 fn wasock_run(args: &[&str]) -> Output {

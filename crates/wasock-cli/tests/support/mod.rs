@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 pub const LIMIT: Duration = Duration::from_secs(30);
 
 pub fn wasock_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_wasock"))
+    common::wasock_bin(env!("CARGO_BIN_EXE_wasock"))
 }
 
 /// A running `wasock`: stdout is delivered line by line, stderr collected; killed and reaped

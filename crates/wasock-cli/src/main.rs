@@ -11,10 +11,12 @@
 mod cli;
 mod policy_cmd;
 
-// The static release build (musl, scripts/build-release) allocates with dlmalloc: musl's own
-// malloc made a cached hello world ~15% slower (and returns memory eagerly, so more page
-// faults); mimalloc was slower still at start-up (its set-up and its 1 GiB arena). glibc's
-// malloc stays in glibc builds.
+// The static release build (musl, scripts/build-release) allocates with dlmalloc, which packs
+// a start's few thousand small allocations into few pages. musl's own malloc took ~7% of a
+// cached hello world's CPU samples and returns memory eagerly (more page faults); mimalloc
+// faulted in 162 pages per hello world against 72, and started 1.34x slower. The price of
+// one global lock: compiling a module (a cache miss, `wasock compile`) is ~25% slower than
+// with glibc's malloc (bench/README.md). glibc builds keep glibc's malloc.
 #[cfg(target_env = "musl")]
 #[global_allocator]
 static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;

@@ -27,7 +27,8 @@ pages (572 -> 638 functions once), so generate from a binary built with a stale 
 Changing the wasock crates' dependencies renames all their functions (cargo's metadata hash),
 so regenerate then, and after larger changes; `--check` says how many listed names the binary
 has. The build's flags rename them too: the list is for `scripts/build-release` (which the
-build step here runs); a plain `cargo build --release` has only ~15% of its names.
+build step here runs: static, musl); a plain `cargo build --release` (glibc) has few of its
+names (~15% when both were glibc builds; the target is part of every name's hash too).
 """
 import argparse, ctypes, mmap, os, re, shutil, socket, subprocess, sys, tempfile
 from pathlib import Path

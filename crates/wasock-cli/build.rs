@@ -7,16 +7,23 @@ fn main() {
     // binutils >= 2.38 and glibc >= 2.36, as on Debian 12, or musl >= 1.2.4 (Rust bundles
     // 1.2.5), whose static-PIE start code applies them.
     let musl = target == "x86_64-unknown-linux-musl";
+    let lld = if musl { rust_lld_dir() } else { None };
     if target.ends_with("-linux-gnu") || musl {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
     // On musl rustc links with `cc` and the system's GNU ld, which has no symbol ordering:
     // link with the toolchain's own lld instead, as rustc does on x86_64-unknown-linux-gnu.
-    if musl {
-        if let Some(dir) = rust_lld_dir() {
+    // Without it the binary still works, but starts slower (bench/README.md): say so.
+    match &lld {
+        Some(dir) => {
             println!("cargo:rustc-link-arg-bins=-B{}", dir.display());
             println!("cargo:rustc-link-arg-bins=-fuse-ld=lld");
         }
+        None if musl => println!(
+            "cargo:warning=rustc's gcc-ld/ld.lld not found: linking with the system linker, \
+             without the symbol list (a slower start)"
+        ),
+        None => {}
     }
     // The functions a cached start and socket serving run, placed together at the start of
     // .text (bench/symbol-order.py regenerates the list): the kernel maps 64 KiB around each
@@ -25,7 +32,7 @@ fn main() {
     // the build does not have are ignored. The list is made for the release build as shipped
     // (musl): function names carry a hash of the target, so a glibc build finds few of them.
     println!("cargo:rerun-if-changed=symbol-order.txt");
-    if (target == "x86_64-unknown-linux-gnu" || (musl && rust_lld_dir().is_some()))
+    if (target == "x86_64-unknown-linux-gnu" || lld.is_some())
         && std::env::var_os("WASOCK_NO_SYMBOL_ORDER").is_none()
     {
         let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
@@ -39,7 +46,7 @@ fn main() {
     // first on the link line, and --as-needed then drops libgcc_s. Only where that was
     // measured (lld on x86_64; with GNU ld the archive's place on the link line would matter)
     // and for a native build (`cc` names the host's archive); otherwise, or without the
-    // archive, the default dynamic libgcc_s stays.
+    // archive, the default dynamic libgcc_s stays. (musl builds link rustc's static libunwind.)
     println!("cargo:rerun-if-env-changed=WASOCK_DYNAMIC_LIBGCC");
     println!("cargo:rerun-if-env-changed=CC");
     let native = std::env::var("HOST").is_ok_and(|h| h == target);
@@ -70,7 +77,8 @@ fn rust_lld_dir() -> Option<std::path::PathBuf> {
     let out = std::process::Command::new(rustc)
         .args(["--print", "sysroot"])
         .output()
-        .ok()?;
+        .ok()
+        .filter(|o| o.status.success())?;
     let sysroot = String::from_utf8(out.stdout).ok()?;
     let host = std::env::var("HOST").ok()?;
     let dir = std::path::Path::new(sysroot.trim())

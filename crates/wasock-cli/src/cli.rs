@@ -207,7 +207,7 @@ pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Usage(msg.into()))
 }
 
-/// Entry point: returns the process exit status.
+/// Entry point for the command line `args` (argv[0] first): returns the process exit status.
 pub fn main(args: Vec<OsString>) -> Result<u8> {
     let cli = match parse(args) {
         Ok(c) => c,

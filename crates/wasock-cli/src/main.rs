@@ -1,9 +1,9 @@
 //! The `wasock` command: parse iwasm-compatible flags, build a `Config`, call the library.
 
-// No `fn main`: std's start-up is replaced by `process_start` below. std's own start-up
-// reads all of /proc/self/maps (glibc's pthread_getattr_np, to place a guard for the main
-// thread's stack) and maps a signal stack that wasmtime replaces by its own anyway (a Rust
-// hello world: 1.21 -> 1.07 ms without it, bench/README.md). What is lost: the main thread
+// No `fn main`: std's start-up is replaced by `process_start` below (and `args_of`). On glibc
+// std's own start-up reads all of /proc/self/maps (pthread_getattr_np, to place a guard for
+// the main thread's stack) and maps a signal stack that wasmtime replaces by its own anyway
+// (a Rust hello world on glibc: 1.21 -> 1.07 ms without it, bench/README.md). What is lost: the main thread
 // has no name (a panic there reads `thread '<unnamed>'`), and a host stack overflow on it is
 // a plain SIGSEGV instead of std's message. The unit tests keep std's harness and its `main`.
 #![cfg_attr(not(test), no_main)]
@@ -14,9 +14,10 @@ mod policy_cmd;
 // The static release build (musl, scripts/build-release) allocates with dlmalloc, which packs
 // a start's few thousand small allocations into few pages. musl's own malloc took ~7% of a
 // cached hello world's CPU samples and returns memory eagerly (more page faults); mimalloc
-// faulted in 162 pages per hello world against 72, and started 1.34x slower. The price of
-// one global lock: compiling a module (a cache miss, `wasock compile`) is ~25% slower than
-// with glibc's malloc (bench/README.md). glibc builds keep glibc's malloc.
+// faulted in 162 pages per hello world against 72, and started ~1.3x slower. The price (one
+// global lock, musl's memcpy): compiling a module, on a cache miss or in `wasock compile`,
+// takes ~1.25x as long as in the glibc build (bench/README.md). glibc builds keep glibc's
+// malloc.
 #[cfg(target_env = "musl")]
 #[global_allocator]
 static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;

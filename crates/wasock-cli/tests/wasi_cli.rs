@@ -64,6 +64,26 @@ fn args_and_environment() {
     );
 }
 
+/// An argument that is not UTF-8 is refused in one line, exit status 2 (C's argv reaches the CLI
+/// through wasock's own `main`, on glibc and on the static musl build alike).
+#[test]
+fn non_utf8_argument_is_one_line_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let wasm = compile_c("wasi/args_env.c", false);
+    let out = std::process::Command::new(wasock())
+        .arg(&wasm)
+        .arg(std::ffi::OsStr::from_bytes(b"caf\xe9"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "wasock: invalid UTF-8 was detected in one or more arguments (see wasock --help)\n"
+    );
+    assert!(out.stdout.is_empty());
+}
+
 const FILES_OKS: &[&str] = &[
     "write_read_seek",
     "pread_pwrite",

@@ -91,7 +91,7 @@ $ncc -O2 -Wall -Wextra -Werror -o "$out/native/sdk_behaviour" "$here/sdk_behavio
 echo ok
 
 wasock=${WASOCK:-}
-for cand in "$root/target/x86_64-unknown-linux-musl/release/wasock" "$root/target/debug/wasock"; do
+for cand in "$("$root/scripts/build-release" --print-path)" "$root/target/debug/wasock"; do
     [ -n "$wasock" ] || { [ -x "$cand" ] && wasock=$cand; } || true
 done
 if [ -z "$wasock" ]; then

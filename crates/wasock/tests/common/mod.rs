@@ -10,13 +10,13 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-/// The repository root.
 /// The `wasock` binary under test: `WASOCK_BIN` when set (scripts/test sets it to the static
 /// release build for a second pass), else the one cargo built for these tests (`built`).
 pub fn wasock_bin(built: &str) -> PathBuf {
     std::env::var_os("WASOCK_BIN").map_or_else(|| PathBuf::from(built), PathBuf::from)
 }
 
+/// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")

@@ -3,9 +3,10 @@
 // No `fn main`: std's start-up is replaced by `process_start` below (and `args_of`). On glibc
 // std's own start-up reads all of /proc/self/maps (pthread_getattr_np, to place a guard for
 // the main thread's stack) and maps a signal stack that wasmtime replaces by its own anyway
-// (a Rust hello world on glibc: 1.21 -> 1.07 ms without it, bench/README.md). What is lost: the main thread
-// has no name (a panic there reads `thread '<unnamed>'`), and a host stack overflow on it is
-// a plain SIGSEGV instead of std's message. The unit tests keep std's harness and its `main`.
+// (a Rust hello world on glibc: 1.21 -> 1.07 ms without it, bench/README.md). What is lost:
+// the main thread has no name (a panic there reads `thread '<unnamed>'`), and a host stack
+// overflow on it is a plain SIGSEGV instead of std's message. The unit tests keep std's
+// harness and its `main`.
 #![cfg_attr(not(test), no_main)]
 
 mod cli;

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 /// Hard limit for any one child process, and for any wait on a native socket.
 pub const LIMIT: Duration = Duration::from_secs(30);
 
-/// The `wasock` binary under test (`WASOCK_BIN`, else cargo's build of it).
+/// The `wasock` binary under test (`WASOCK`, else cargo's build of it).
 pub fn wasock_bin() -> PathBuf {
     common::wasock_bin(env!("CARGO_BIN_EXE_wasock"))
 }

@@ -10,10 +10,11 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-/// The `wasock` binary under test: `WASOCK_BIN` when set (scripts/test sets it to the static
-/// release build for a second pass), else the one cargo built for these tests (`built`).
+/// The `wasock` binary under test: `WASOCK` when set (the variable sdk/c/tests/run.sh reads;
+/// scripts/test sets it to the static release build for a second pass), else the one cargo
+/// built for these tests (`built`).
 pub fn wasock_bin(built: &str) -> PathBuf {
-    std::env::var_os("WASOCK_BIN").map_or_else(|| PathBuf::from(built), PathBuf::from)
+    std::env::var_os("WASOCK").map_or_else(|| PathBuf::from(built), PathBuf::from)
 }
 
 /// The repository root.

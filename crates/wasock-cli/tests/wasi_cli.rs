@@ -64,8 +64,7 @@ fn args_and_environment() {
     );
 }
 
-/// An argument that is not UTF-8 is refused in one line, exit status 2 (C's argv reaches the CLI
-/// through wasock's own `main`, on glibc and on the static musl build alike).
+/// An argument that is not UTF-8 is refused in one line, exit status 2.
 #[test]
 fn non_utf8_argument_is_one_line_error() {
     use std::os::unix::ffi::OsStrExt;

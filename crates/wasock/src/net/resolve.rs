@@ -98,7 +98,8 @@ fn lookup_error(e: dns_lookup::LookupError) -> Errno {
     match e.kind() {
         LookupErrorKind::Again => Errno::Again,
         LookupErrorKind::Memory => Errno::NoMem,
-        LookupErrorKind::Fail => Errno::Io,
+        // The ABI's mapping of EAI_FAIL (the SDK turns it back into EAI_FAIL).
+        LookupErrorKind::Fail => Errno::Fault,
         LookupErrorKind::System => Errno::from(std::io::Error::from(e)),
         // EAI_NONAME and the rest: WAMR's mapping for an unknown name.
         _ => Errno::Inval,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "target" / "bench"
-# The release binary as shipped (scripts/build-release: static, musl), wherever it puts it.
+# The release binary as shipped (scripts/build-release), wherever it puts it.
 WASOCK = Path(subprocess.run([ROOT / "scripts" / "build-release", "--print-path"], check=True,
                              capture_output=True, text=True).stdout.strip())
 GUESTS = ROOT / "bench" / "guests"

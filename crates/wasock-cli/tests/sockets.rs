@@ -341,6 +341,35 @@ fn getaddrinfo_allowed_refused_and_literal() {
     );
 }
 
+/// The guest resolves names as the host's own programs do (here: Python, through the host's
+/// C library): `/etc/hosts` names in any case (hosts-file names are case-insensitive, like
+/// DNS). The static musl build that once shipped failed `LOCALHOST`.
+#[test]
+fn getaddrinfo_answers_as_the_hosts_programs_do() {
+    const HOST_LOOKUP: &str = r#"
+import socket, sys
+try:
+    r = socket.getaddrinfo(sys.argv[1], 80, type=socket.SOCK_STREAM)
+    print("\n".join(sorted(set("ip " + a[4][0] for a in r))))
+except socket.gaierror as e:
+    print("eai", e.errno)
+"#;
+    for name in ["localhost", "LOCALHOST", "LocalHost"] {
+        let host = Command::new("python3")
+            .args(["-c", HOST_LOOKUP, name])
+            .output()
+            .expect("python3 runs");
+        assert!(host.status.success(), "{host:?}");
+        let want = String::from_utf8_lossy(&host.stdout).trim().to_string();
+        assert!(want.starts_with("ip "), "the host resolves {name}: {want}");
+        let out = run("net/getaddrinfo.c", &["--allow-resolve=*"], &["lookup", name]);
+        let mut got: Vec<&str> = out.stdout.lines().collect();
+        got.sort_unstable();
+        got.dedup();
+        assert_eq!(got.join("\n"), want, "{name}: {}", out.show());
+    }
+}
+
 // ---- 10: socket options ----
 
 #[test]

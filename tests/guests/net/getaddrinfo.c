@@ -3,7 +3,9 @@
  *             (127.0.0.1 and/or ::1) with the service's port; hints filter family and type
  *   denied    (--allow-resolve=localhost) "example.org" is refused before any lookup:
  *             EAI_SYSTEM with errno EACCES, twice, with and without hints
- *   literal   (no flag) numeric hosts need no grant; AI_NUMERICHOST never looks a name up */
+ *   literal   (no flag) numeric hosts need no grant; AI_NUMERICHOST never looks a name up
+ *   lookup N  (--allow-resolve=*) prints "ip <address>" for each stream entry of N, or
+ *             "eai <code>" when getaddrinfo fails (compared with the host's own answer) */
 #include "net.h"
 #include <netdb.h>
 
@@ -46,9 +48,26 @@ static int check_loopback(const struct addrinfo *res, int port, int family, int 
 }
 
 int main(int argc, char **argv) {
-    CHECK(argc == 2);
     struct addrinfo hints, *res;
     memset(&hints, 0, sizeof hints);
+    if (argc == 3 && strcmp(argv[1], "lookup") == 0) {
+        hints.ai_socktype = SOCK_STREAM;
+        int rc = getaddrinfo(argv[2], "80", &hints, &res);
+        if (rc != 0) {
+            printf("eai %d\n", rc);
+            return 0;
+        }
+        for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            char host[INET6_ADDRSTRLEN];
+            const void *a = ai->ai_family == AF_INET ? (const void *)&((const struct sockaddr_in *)ai->ai_addr)->sin_addr
+                                                     : (const void *)&((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+            CHECK(inet_ntop(ai->ai_family, a, host, sizeof host) != NULL);
+            printf("ip %s\n", host);
+        }
+        freeaddrinfo(res);
+        return 0;
+    }
+    CHECK(argc == 2);
     if (strcmp(argv[1], "allowed") == 0) {
         hints.ai_socktype = SOCK_STREAM;
         res = NULL;

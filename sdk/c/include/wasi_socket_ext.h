@@ -49,7 +49,7 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------------------------------
- * Types of the WAMR socket extension (spec §2). The layouts are the ABI.
+ * Types of the WAMR socket extension (docs/socket-abi.md). The layouts are the ABI.
  * ------------------------------------------------------------------------------------------ */
 
 typedef enum {
@@ -139,7 +139,7 @@ typedef struct __wasi_addr_info_hints_t {
 #define _WASI_SOCK_ASSERT(c, m) typedef char _WASI_SOCK_CAT(_wasi_sock_layout_, __LINE__)[(c) ? 1 : -1]
 #define _WASI_SOCK_ALIGNOF(t) __alignof__(t)
 #endif
-/* Spec §2.1/§2.2: every size, alignment and offset of the wire structures. */
+/* docs/socket-abi.md: every size, alignment and offset of the wire structures. */
 _WASI_SOCK_ASSERT(sizeof(__wasi_sock_type_t) == 4, "__wasi_sock_type_t is an i32");
 _WASI_SOCK_ASSERT(sizeof(__wasi_addr_type_t) == 4, "__wasi_addr_type_t is a u32");
 _WASI_SOCK_ASSERT(sizeof(__wasi_address_family_t) == 4, "__wasi_address_family_t is an i32");
@@ -360,7 +360,7 @@ int getnameinfo(const struct sockaddr *addr, socklen_t addrlen, char *host, sock
 struct hostent *gethostbyname(const char *name);
 
 /* ------------------------------------------------------------------------------------------
- * Imports (module wasi_snapshot_preview1) with exactly WAMR's signatures (spec §3.1, §4),
+ * Imports (module wasi_snapshot_preview1) with exactly WAMR's signatures (docs/socket-abi.md),
  * and WAMR's typed wrappers. Every wrapper returns a WASI errno, 0 on success.
  * ------------------------------------------------------------------------------------------ */
 #define _WASI_SOCK_IMPORT(name) __attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__(name)))
@@ -472,7 +472,7 @@ static inline __wasi_errno_t __wasi_sock_open(__wasi_fd_t fd, __wasi_address_fam
                                                                        _WASI_SOCK_PTR(sockfd));
 }
 
-/* Socket options (spec §4). Setters take the value as an i32 (hosts read bool/u8 values
+/* Socket options (docs/socket-abi.md). Setters take the value as an i32 (hosts read bool/u8 values
  * from its low byte), getters a pointer to the output slot. */
 #define _WASI_SOCK_OPT_IMPORTS(name)                                                                    \
     int32_t __imported_wasi_snapshot_preview1_sock_set_##name(int32_t arg0, int32_t arg1)               \

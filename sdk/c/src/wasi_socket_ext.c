@@ -1,7 +1,7 @@
 /*
  * wasi_socket_ext.c - POSIX sockets over WAMR's socket imports (wasock's C guest SDK).
  *
- * Only the imports of the spec (§1, §3, §4) and standard preview1 calls are used, so a module
+ * Only the socket imports of docs/socket-abi.md and standard preview1 calls are used, so a module
  * linked with this file runs on wasock and on WAMR's iwasm. Behaviour that differs from WAMR's
  * own library (all of it on paths where WAMR's asserts, corrupts memory or refuses valid
  * input) is listed in sdk/c/README.md.
@@ -49,7 +49,7 @@ static int fail(int e)
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Address conversion (spec §2.2, §8.2)
+ * Address conversion (layouts: docs/socket-abi.md)
  * ------------------------------------------------------------------------------------------- */
 
 /* sockaddr -> __wasi_addr_t. 0 or an errno. */
@@ -527,11 +527,11 @@ ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags)
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Socket options (spec §4, §8.4)
+ * Socket options (imports: docs/socket-abi.md)
  *
  * Every getter hands the host a zeroed 8-byte slot (WAMR writes 8 bytes for buffer sizes and
- * 1 byte for booleans/TTLs, wasock the §4 slot size), then widens the value into the caller's
- * full int / struct. Unsupported options -> ENOPROTOOPT.
+ * 1 byte for booleans/TTLs, wasock the slot size of docs/socket-abi.md), then widens the value
+ * into the caller's full int / struct. Unsupported options -> ENOPROTOOPT.
  * ------------------------------------------------------------------------------------------- */
 
 typedef union {
@@ -961,7 +961,7 @@ int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Name resolution (spec §3.3 sock_addr_resolve, §8.5)
+ * Name resolution (sock_addr_resolve: docs/socket-abi.md)
  * ------------------------------------------------------------------------------------------- */
 
 /* One calloc'd block per result entry (canonical name included): freeaddrinfo frees each. */

@@ -1,7 +1,7 @@
 /* Link-time ABI probe: references every import wrapper of wasi_socket_ext.h (all 52 socket
  * imports) and every POSIX function of the library, so that check_imports.py can verify the
- * header's import declarations against the spec's signature table. Never meant to be run
- * with arguments; without any it only prints the layout facts it was compiled with. */
+ * header's import declarations against the signature table of docs/socket-abi.md. Never meant
+ * to be run with arguments; without any it only prints the layout facts it was compiled with. */
 #include <stdio.h>
 #include <sys/socket.h>
 #include <netinet/in.h>

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Checks the imports of .wasm modules against the socket ABI (spec §1, §3.1, §4).
+"""Checks the imports of .wasm modules against the socket ABI (docs/socket-abi.md).
 
 Every function imported from `wasi_snapshot_preview1` must be one of the 52 socket imports of
-the spec or a standard preview1 function, with exactly the listed wasm signature; the only
-other imports allowed are those of wasi-threads modules (`wasi.thread-spawn`, `env.memory`).
+docs/socket-abi.md or a standard preview1 function, with exactly the listed wasm signature; the
+only other imports allowed are those of wasi-threads modules (`wasi.thread-spawn`, `env.memory`).
 Anything else (e.g. `env.__errno_location`, which iwasm would leave unlinked) is an error.
 
 usage: check_imports.py [--list] [--require NAME]... [--forbid NAME]... MODULE.wasm...
@@ -25,7 +25,7 @@ def sig(params, results="i"):
     return tuple(m[c] for c in params), tuple(m[c] for c in results)
 
 
-# Spec §3.1 (core) and §4 (options): the 52 socket imports. Pointers are i32.
+# docs/socket-abi.md (imports, socket options): the 52 socket imports. Pointers are i32.
 SOCKET = {
     "sock_open": sig("iiii"),
     "sock_bind": sig("ii"),

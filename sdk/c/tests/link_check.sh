@@ -7,7 +7,7 @@
 #      is defined by wasi_socket_ext.o, i.e. no wasi-libc socket object is linked (WAMR's
 #      library failed here with "duplicate symbol: accept" as soon as accept4 was used);
 #   3. checks the module's imports with check_imports.py: our accept imports sock_addr_remote
-#      (wasi-libc's does not), and nothing outside the spec is imported;
+#      (wasi-libc's does not), and nothing outside the ABI is imported;
 #   4. links an app with `wasi_socket_ext.c` as a plain object too (the bench/test style).
 # usage: sdk/c/tests/link_check.sh [OUTDIR]
 set -euo pipefail

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The C SDK's own test suite (build-only checks, plus runs under wasock when one is built):
 #   1. check_imports.py's table (52 socket imports) and the header in C99/C11/C++ (-Werror -pedantic);
-#   2. abi_all.c: every wrapper of the header links to the spec's name and wasm signature;
+#   2. abi_all.c: every wrapper of the header links to the ABI's name and wasm signature;
 #   3. link_check.sh: the archive coexists with wasi-libc (which accept/recv/... definitions win);
 #   4. CMake: the SDK builds and installs, find_package(wasock-socket) and
 #      find_package(wamr-wasi-socket) work, the examples build (wasip1 and wasip1-threads) and
-#      import only spec functions; the examples and sdk_behaviour.c build natively with cc;
+#      import only ABI functions (docs/socket-abi.md); the examples and sdk_behaviour.c build
+#      natively with cc;
 #   5. with a wasock binary ($WASOCK, or target/{release,debug}/wasock): sdk_behaviour.wasm
 #      and sockopts.wasm run and pass (natively too).
 # usage: sdk/c/tests/run.sh [BUILD_DIR]     (default target/sdk-c-tests)
@@ -35,7 +36,7 @@ for t in "" --threads; do
 done
 echo ok
 
-step "every import wrapper vs the spec's signatures"
+step "every import wrapper vs the ABI's signatures"
 "$cc" -O2 -Wall -Wextra -Werror -I"$sdk/include" "$here/abi_all.c" "$sdk/src/wasi_socket_ext.c" -o "$out/abi_all.wasm"
 req=()
 for n in $($py -c "import sys; sys.path.insert(0, '$here'); import check_imports as c; print(' '.join(c.SOCKET))"); do

@@ -1,5 +1,5 @@
-//! The raw imports (spec: WAMR socket ABI, module `wasi_snapshot_preview1`) and the
-//! `__wasi_addr_t` encoding.
+//! The raw imports (WAMR's socket ABI, docs/socket-abi.md; module `wasi_snapshot_preview1`)
+//! and the `__wasi_addr_t` encoding.
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
@@ -121,7 +121,7 @@ pub fn cvt(errno: Errno) -> io::Result<()> {
     }
 }
 
-/// Encodes a `std` address (port in host order, IPv6 groups little-endian, spec §2.2).
+/// Encodes a `std` address (port in host order, IPv6 groups little-endian, docs/socket-abi.md).
 pub fn encode(addr: &SocketAddr) -> WasiAddr {
     let mut b = [0u8; 24];
     match addr {

@@ -39,8 +39,9 @@ i32 raw_set_ip_drop_membership(i32 fd, i32 group, i32 iface) IMPORT("sock_set_ip
 i32 raw_set_recv_timeout(i32 fd, int64_t us) IMPORT("sock_set_recv_timeout");
 i32 raw_set_send_timeout(i32 fd, int64_t us) IMPORT("sock_set_send_timeout");
 
-/* The 16 (fd, *out) getters and their (fd, i32) setters, with the getter's slot size (spec §4,
- * §14.3: booleans and TTLs 1 byte, buffer sizes and keep-alive times 4, timeouts 8). */
+/* The 16 (fd, *out) getters and their (fd, i32) setters, with the getter's slot size
+ * (docs/socket-abi.md: booleans and TTLs 1 byte, buffer sizes and keep-alive times 4,
+ * timeouts 8). */
 #define OPT(name)                                                                                   \
     i32 raw_get_##name(i32 fd, i32 out) IMPORT("sock_get_" #name);                                  \
     i32 raw_set_##name(i32 fd, i32 v) IMPORT("sock_set_" #name);

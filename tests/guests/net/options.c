@@ -1,5 +1,5 @@
-/* Every socket option the SDK supports (spec §8.4), set then read back, on TCP and UDP sockets
- * (IPv4 and IPv6). Options need no --addr-pool grant.
+/* Every socket option the SDK supports (sdk/c/README.md), set then read back, on TCP and UDP
+ * sockets (IPv4 and IPv6). Options need no --addr-pool grant.
  *   type_error       SO_TYPE per socket type, SO_ERROR 0
  *   booleans         each boolean option on, off, and "any non-zero is true", per socket type
  *   values           buffer sizes (Linux doubles: >= the value set), keep-alive times, TTLs
@@ -146,7 +146,7 @@ int main(void) {
     }
     OK("linger_timeouts");
 
-    /* The raw imports' output slots (spec §4/§14.3): bytes past the slot stay untouched. */
+    /* The raw imports' output slots (docs/socket-abi.md): bytes past the slot stay untouched. */
     unsigned char slot[16];
     memset(slot, 0xAA, sizeof slot);
     CHECK(__wasi_sock_set_reuse_addr(t, 1) == 0);

@@ -1,7 +1,7 @@
 /* A hostile guest: raw preview1 calls with pointers outside linear memory get EFAULT (21) and
  * change nothing; the host keeps running and the guest exits normally. argv[1] is a
  * preopened scratch directory.
- * wasmtime (and, per the socket spec §0, WAMR) trap the instance instead, so this guest is
+ * wasmtime (and, per docs/socket-abi.md, WAMR) trap the instance instead, so this guest is
  * for wasock only. */
 #include "../check.h"
 #include <fcntl.h>

@@ -113,7 +113,7 @@ impl fmt::Display for Errno {
 impl std::error::Error for Errno {}
 
 impl Errno {
-    /// Maps a host OS errno number to WASI (spec §5.2: unknown values become `ENOSYS`).
+    /// Maps a host OS errno number to WASI (docs/socket-abi.md: unknown values become `ENOSYS`).
     pub fn from_host(raw: i32) -> Errno {
         use rustix::io::Errno as E;
         let e = E::from_raw_os_error(raw);
@@ -236,7 +236,7 @@ mod tests {
 
     #[test]
     fn host_errnos_map_per_spec() {
-        // Linux numbers from the spec's §5.2 examples.
+        // Linux numbers from docs/socket-abi.md's examples.
         assert_eq!(Errno::from_host(111), Errno::ConnRefused);
         assert_eq!(Errno::from_host(98), Errno::AddrInUse);
         assert_eq!(Errno::from_host(110), Errno::TimedOut);

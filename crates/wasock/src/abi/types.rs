@@ -42,7 +42,7 @@ pub mod fstflags {
     pub const MTIM_NOW: u16 = 8;
 }
 
-/// `rights` bits; socket bits ≥ 28 as WAMR numbers them (spec §2.3).
+/// `rights` bits; socket bits ≥ 28 as WAMR numbers them (docs/socket-abi.md).
 pub mod rights {
     pub const FD_DATASYNC: u64 = 1 << 0;
     pub const FD_READ: u64 = 1 << 1;
@@ -121,7 +121,7 @@ pub mod rights {
     /// What stdio gets.
     pub const STDIO: u64 =
         FD_READ | FD_WRITE | FD_FDSTAT_SET_FLAGS | FD_FILESTAT_GET | POLL_FD_READWRITE;
-    /// What WAMR reports for a socket: `0x3FF820004A` (spec §2.3).
+    /// What WAMR reports for a socket: `0x3FF820004A` (docs/socket-abi.md).
     pub const SOCKET: u64 = 0x3F_F820_004A;
     /// WAMR's inheriting rights for a socket.
     pub const SOCKET_INHERITING: u64 = 0x3F_FFFF_FFFF;

@@ -66,7 +66,7 @@ impl Entry {
         )
     }
 
-    /// A socket (WAMR's socket rights, spec §2.3).
+    /// A socket (WAMR's socket rights, docs/socket-abi.md).
     pub fn new_socket(sock: Socket) -> Entry {
         Entry::new(
             Descriptor::Socket(Arc::new(sock)),

@@ -1,4 +1,5 @@
-//! WAMR's socket-address layouts (spec §2.2), decoded to and encoded from `std::net` types.
+//! WAMR's socket-address layouts (docs/socket-abi.md), decoded to and encoded from `std::net`
+//! types.
 //!
 //! `__wasi_addr_t` is 24 bytes: `kind` u32 at 0, then IPv4 `n0..n3` at 4–7 with the port
 //! (u16 LE, host order) at 8, or eight IPv6 groups (u16 LE each) at 4–19 with the port at 20.
@@ -114,7 +115,7 @@ mod tests {
 
     #[test]
     fn ipv4_matches_observed_dump() {
-        // spec §2.2 [obs]: 127.0.0.1:40777 -> 00 00 00 00 7f 00 00 01 49 9f
+        // docs/socket-abi.md's example: 127.0.0.1:40777 -> 00 00 00 00 7f 00 00 01 49 9f
         let a: SocketAddr = "127.0.0.1:40777".parse().unwrap();
         let (b, n) = encode_addr(&a);
         assert_eq!(n, 10);

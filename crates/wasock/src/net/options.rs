@@ -1,7 +1,7 @@
-//! `sock_get_*` / `sock_set_*`: socket options. No pool or rights check (spec §4); a non-socket
-//! fd is `ENOTSOCK`. Getters write exactly their slot: 1 byte for booleans and TTLs, 4 for
-//! sizes and seconds, 8 for timeouts. Setters treat any non-zero value as true (POSIX), not just
-//! the low byte as WAMR does.
+//! `sock_get_*` / `sock_set_*`: socket options (docs/socket-abi.md). No pool or rights check; a
+//! non-socket fd is `ENOTSOCK`. Getters write exactly their slot: 1 byte for booleans and TTLs,
+//! 4 for sizes and seconds, 8 for timeouts. Setters treat any non-zero value as true (POSIX),
+//! not just the low byte as WAMR does.
 
 use super::addr::{decode_addr_ip, ADDR_IP_SIZE};
 use super::sock::any_socket;

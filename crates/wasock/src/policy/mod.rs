@@ -4,7 +4,7 @@
 //! docs/network-policy.md); deny wins over allow, and nothing is allowed that no rule allows.
 //! WAMR's flags are sugar: `--addr-pool=E` is `allow bind,connect,send any E` (plus, once,
 //! `allow accept,recv any *`, since iwasm never checks inbound peers) and `--allow-resolve=P`
-//! is `allow resolve P`. Where this differs from iwasm (spec §14.1, §14.2):
+//! is `allow resolve P`. Where this differs from iwasm (docs/socket-abi.md):
 //!
 //! * Targets are canonicalised first ([`canonicalize`]): an IPv4-mapped IPv6 address
 //!   `::ffff:a.b.c.d` *is* the IPv4 address `a.b.c.d`, so only IPv4 entries can allow it. This

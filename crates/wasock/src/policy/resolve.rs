@@ -108,7 +108,7 @@ impl ResolveAllowList {
     }
 
     /// Whether `host` is an IP address literal: it is answered without DNS, so it needs no
-    /// permission (spec §14.2). Strict syntax only, so anything else is checked as a name.
+    /// permission (docs/socket-abi.md). Strict syntax only, so anything else is checked as a name.
     pub fn is_literal(host: &str) -> bool {
         host.parse::<std::net::IpAddr>().is_ok()
     }

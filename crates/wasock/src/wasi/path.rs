@@ -36,7 +36,8 @@ fn with_dir<R>(
     path_len: u32,
     f: impl FnOnce(&DirDesc, &str) -> WasiResult<R>,
 ) -> WasiResult<R> {
-    // Pointer checks come before the fd lookup (spec §3.2), so a bad pointer is always EFAULT.
+    // Pointer checks come before the fd lookup (docs/socket-abi.md), so a bad pointer is always
+    // EFAULT.
     let path = mem.str(path, path_len)?;
     let e = super::fd::entry(cx, fd, needed)?;
     f(e.dir()?, path)

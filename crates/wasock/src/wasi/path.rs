@@ -291,7 +291,8 @@ pub fn path_readlink(
         rights::PATH_READLINK,
         path,
         path_len,
-        |d, p| Ok(d.dir.read_link_contents(p)?),
+        // `read_link` refuses (EPERM) to return an absolute target: it names a host path.
+        |d, p| Ok(d.dir.read_link(p)?),
     )?;
     let bytes = target.as_os_str().as_encoded_bytes();
     let n = bytes.len().min(buf_len as usize);
@@ -343,8 +344,9 @@ pub fn path_rename(
     )
 }
 
-/// `path_symlink(old_path, fd, new_path)`: the link's contents are stored verbatim; following
-/// it later is sandboxed like any other path.
+/// `path_symlink(old_path, fd, new_path)`: a relative target is stored verbatim (following it
+/// later is sandboxed like any other path); an absolute one is refused with `EPERM`, as
+/// wasmtime does, since it could only name a host path.
 pub fn path_symlink(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -362,7 +364,7 @@ pub fn path_symlink(
         rights::PATH_SYMLINK,
         new_path,
         new_len,
-        |d, p| Ok(d.dir.symlink_contents(target, p)?),
+        |d, p| Ok(d.dir.symlink(target, p)?),
     )
 }
 

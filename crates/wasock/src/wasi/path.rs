@@ -151,12 +151,14 @@ pub fn path_filestat_set_times(
     )
 }
 
-/// `path_link(old_fd, old_flags, old_path, new_fd, new_path)`.
+/// `path_link(old_fd, old_flags, old_path, new_fd, new_path)`: links the entry itself, never
+/// what a symlink names; `LOOKUPFLAGS_SYMLINK_FOLLOW` is refused with `EINVAL`, as wasmtime does
+/// and the WASI testsuite requires (POSIX `linkat` would follow).
 pub fn path_link(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
     old_fd: u32,
-    _old_flags: u32,
+    old_flags: u32,
     old_path: u32,
     old_len: u32,
     new_fd: u32,
@@ -173,7 +175,12 @@ pub fn path_link(
         rights::PATH_LINK_SOURCE,
         old_path,
         old_len,
-        |d, p| Ok(d.dir.hard_link(p, &new.dir()?.dir, new_path)?),
+        |d, p| {
+            if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+                return Err(Errno::Inval);
+            }
+            Ok(d.dir.hard_link(p, &new.dir()?.dir, new_path)?)
+        },
     )
 }
 
@@ -195,7 +202,15 @@ pub fn path_open(
     let fdf = u16::try_from(fdf).map_err(|_| Errno::Inval)?;
     let path = mem.str(path, path_len)?;
     mem.slice(out, 4)?;
-    let parent = super::fd::entry(cx, fd, rights::PATH_OPEN)?;
+    // Creating and truncating are rights of the directory (preview1's rights model).
+    let mut needed = rights::PATH_OPEN;
+    if of & oflags::CREAT != 0 {
+        needed |= rights::PATH_CREATE_FILE;
+    }
+    if of & oflags::TRUNC != 0 {
+        needed |= rights::PATH_FILESTAT_SET_SIZE;
+    }
+    let parent = super::fd::entry(cx, fd, needed)?;
     let (_, parent_inheriting) = parent.rights();
 
     // wasi-libc encodes O_RDONLY/O_WRONLY/O_RDWR as rights.
@@ -216,9 +231,6 @@ pub fn path_open(
     } else {
         // std refuses O_CREAT/O_TRUNC without write access; the rights still forbid writes.
         opts.read(read || !write).write(write || creating);
-        if fdf & fdflags::APPEND != 0 {
-            opts.append(true);
-        }
     }
     if of & oflags::CREAT != 0 {
         if of & oflags::EXCL != 0 {
@@ -231,6 +243,11 @@ pub fn path_open(
         opts.truncate(true);
     }
     let mut custom = 0;
+    // O_APPEND as a raw flag: std's `append(true)` refuses to go with `truncate(true)`, which
+    // `open(O_CREAT | O_TRUNC | O_WRONLY | O_APPEND)` needs.
+    if fdf & fdflags::APPEND != 0 {
+        custom |= rustix::fs::OFlags::APPEND.bits();
+    }
     if fdf & fdflags::NONBLOCK != 0 {
         custom |= rustix::fs::OFlags::NONBLOCK.bits();
     }
@@ -250,6 +267,11 @@ pub fn path_open(
 
     let file = parent.dir()?.dir.open_with(path, &opts)?.into_std();
     let is_dir = file.metadata().map_err(Errno::from)?.is_dir();
+    if is_dir && write {
+        // Opened read-only above when O_DIRECTORY was given; write access to a directory is
+        // EISDIR, as the kernel answers without O_DIRECTORY.
+        return Err(Errno::IsDir);
+    }
     let entry = if is_dir {
         let (b, i) = (base & rights::DIR, inheriting & parent_inheriting);
         Entry::new(

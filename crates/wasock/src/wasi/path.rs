@@ -152,12 +152,14 @@ pub fn path_filestat_set_times(
     )
 }
 
-/// `path_link(old_fd, old_flags, old_path, new_fd, new_path)`.
+/// `path_link(old_fd, old_flags, old_path, new_fd, new_path)`: links the entry itself, never
+/// what a symlink names; `LOOKUPFLAGS_SYMLINK_FOLLOW` is refused with `EINVAL`, as wasmtime does
+/// and the WASI testsuite requires (POSIX `linkat` would follow).
 pub fn path_link(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
     old_fd: u32,
-    _old_flags: u32,
+    old_flags: u32,
     old_path: u32,
     old_len: u32,
     new_fd: u32,
@@ -174,7 +176,12 @@ pub fn path_link(
         rights::PATH_LINK_SOURCE,
         old_path,
         old_len,
-        |d, p| Ok(d.dir.hard_link(p, &new.dir()?.dir, new_path)?),
+        |d, p| {
+            if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+                return Err(Errno::Inval);
+            }
+            Ok(d.dir.hard_link(p, &new.dir()?.dir, new_path)?)
+        },
     )
 }
 
@@ -196,7 +203,15 @@ pub fn path_open(
     let fdf = u16::try_from(fdf).map_err(|_| Errno::Inval)?;
     let path = mem.str(path, path_len)?;
     mem.slice(out, 4)?;
-    let parent = super::fd::entry(cx, fd, rights::PATH_OPEN)?;
+    // Creating and truncating are rights of the directory (preview1's rights model).
+    let mut needed = rights::PATH_OPEN;
+    if of & oflags::CREAT != 0 {
+        needed |= rights::PATH_CREATE_FILE;
+    }
+    if of & oflags::TRUNC != 0 {
+        needed |= rights::PATH_FILESTAT_SET_SIZE;
+    }
+    let parent = super::fd::entry(cx, fd, needed)?;
     let (_, parent_inheriting) = parent.rights();
 
     // wasi-libc encodes O_RDONLY/O_WRONLY/O_RDWR as rights.
@@ -217,9 +232,6 @@ pub fn path_open(
     } else {
         // std refuses O_CREAT/O_TRUNC without write access; the rights still forbid writes.
         opts.read(read || !write).write(write || creating);
-        if fdf & fdflags::APPEND != 0 {
-            opts.append(true);
-        }
     }
     if of & oflags::CREAT != 0 {
         if of & oflags::EXCL != 0 {
@@ -232,6 +244,11 @@ pub fn path_open(
         opts.truncate(true);
     }
     let mut custom = 0;
+    // O_APPEND as a raw flag: std's `append(true)` refuses to go with `truncate(true)`, which
+    // `open(O_CREAT | O_TRUNC | O_WRONLY | O_APPEND)` needs.
+    if fdf & fdflags::APPEND != 0 {
+        custom |= rustix::fs::OFlags::APPEND.bits();
+    }
     if fdf & fdflags::NONBLOCK != 0 {
         custom |= rustix::fs::OFlags::NONBLOCK.bits();
     }
@@ -251,6 +268,11 @@ pub fn path_open(
 
     let file = parent.dir()?.dir.open_with(path, &opts)?.into_std();
     let is_dir = file.metadata().map_err(Errno::from)?.is_dir();
+    if is_dir && write {
+        // Opened read-only above when O_DIRECTORY was given; write access to a directory is
+        // EISDIR, as the kernel answers without O_DIRECTORY.
+        return Err(Errno::IsDir);
+    }
     let entry = if is_dir {
         let (b, i) = (base & rights::DIR, inheriting & parent_inheriting);
         Entry::new(
@@ -292,7 +314,8 @@ pub fn path_readlink(
         rights::PATH_READLINK,
         path,
         path_len,
-        |d, p| Ok(d.dir.read_link_contents(p)?),
+        // `read_link` refuses (EPERM) to return an absolute target: it names a host path.
+        |d, p| Ok(d.dir.read_link(p)?),
     )?;
     let bytes = target.as_os_str().as_encoded_bytes();
     let n = bytes.len().min(buf_len as usize);
@@ -344,8 +367,9 @@ pub fn path_rename(
     )
 }
 
-/// `path_symlink(old_path, fd, new_path)`: the link's contents are stored verbatim; following
-/// it later is sandboxed like any other path.
+/// `path_symlink(old_path, fd, new_path)`: a relative target is stored verbatim (following it
+/// later is sandboxed like any other path); an absolute one is refused with `EPERM`, as
+/// wasmtime does, since it could only name a host path.
 pub fn path_symlink(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -363,7 +387,7 @@ pub fn path_symlink(
         rights::PATH_SYMLINK,
         new_path,
         new_len,
-        |d, p| Ok(d.dir.symlink_contents(target, p)?),
+        |d, p| Ok(d.dir.symlink(target, p)?),
     )
 }
 

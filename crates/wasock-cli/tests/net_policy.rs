@@ -1079,7 +1079,6 @@ fn refused_datagrams_stay_out_of_shared_memory(peek: bool) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("seen 0 "), "{stderr}");
-    eprintln!("{stderr}");
 }
 
 #[test]

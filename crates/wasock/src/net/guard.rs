@@ -42,6 +42,16 @@ impl NetState {
         }
     }
 
+    /// Whether every inbound peer is admitted on a `dgram` (else stream) socket, so nothing
+    /// inbound needs screening.
+    pub(crate) fn inbound_open(&self, dgram: bool) -> bool {
+        if dgram {
+            self.recv_open
+        } else {
+            self.accept_open
+        }
+    }
+
     /// The pins, locked. Held only for a decision or an update, never across a syscall.
     pub fn pins(&self) -> MutexGuard<'_, DnsPins> {
         // A panic elsewhere cannot leave the maps half-updated in a harmful way.
@@ -95,6 +105,11 @@ pub(crate) fn acquire(cx: &WasiCtx) -> WasiResult<Permit> {
 /// Decides `op` on a `proto` socket with `addr`; a denial is reported once and is `EACCES`.
 pub(crate) fn check(cx: &WasiCtx, op: Op, proto: Proto, addr: SocketAddr) -> WasiResult<()> {
     decide(cx, op, proto, addr).map_err(|d| refuse(cx, &d))
+}
+
+/// Whether the policy allows `op` (a quiet check: nothing is reported).
+pub(crate) fn permits(cx: &WasiCtx, op: Op, proto: Proto, addr: SocketAddr) -> bool {
+    decide(cx, op, proto, addr).is_ok()
 }
 
 /// Reports a denial (once) and gives the guest its errno.

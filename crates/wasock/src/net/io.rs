@@ -31,32 +31,55 @@ pub fn recv_vectored(
 
 /// `recvmsg(2)` into guest buffers, with the sender's address.
 ///
-/// A datagram from a source the policy refuses is dropped and the receive goes on (blocking
-/// or `EAGAIN`, as the socket is): its bytes, already in guest memory, are zeroed first so
-/// nothing of it reaches the guest.
+/// When every source is admitted (or on a stream, whose peer was checked once), the kernel
+/// writes straight into guest memory. Otherwise the datagram is received into host memory
+/// first and copied to the guest only if its source is admitted: guest memory may be shared
+/// with other threads, which must never see a refused payload. A refused datagram is dropped
+/// and the receive goes on (blocking or `EAGAIN`, as the socket is), as behind a firewall.
 pub fn recv_from_vectored(
     cx: &WasiCtx,
     s: &Socket,
     bufs: &mut [IoSliceMut<'_>],
     flags: RecvFlags,
 ) -> WasiResult<Received> {
+    if !s.dgram || cx.net.inbound_open(true) {
+        return recv_once(s, bufs, flags);
+    }
+    let cap: usize = bufs.iter().map(|b| b.len()).sum();
+    // No UDP payload is longer (65,507 bytes over IPv4, 65,527 over IPv6).
+    let mut host = Vec::with_capacity(cap.clamp(1, MAX_DATAGRAM));
     loop {
-        let got = recv_once(s, bufs, flags)?;
-        if !s.dgram || admits_datagram(cx, got.from) {
-            return Ok(got);
-        }
-        let mut left = got.len;
-        for b in bufs.iter_mut() {
-            let n = left.min(b.len());
-            b[..n].fill(0);
-            left -= n;
+        host.clear();
+        // TRUNC: the datagram's real length, to report truncation.
+        let (_, len, from) = rustix::net::recvfrom(
+            s,
+            rustix::buffer::spare_capacity(&mut host),
+            flags | RecvFlags::TRUNC,
+        )?;
+        let from = from.and_then(|a| SocketAddr::try_from(a).ok());
+        if admits_datagram(cx, from) {
+            let mut rest = &host[..host.len().min(cap)];
+            for b in bufs.iter_mut() {
+                let n = rest.len().min(b.len());
+                b[..n].copy_from_slice(&rest[..n]);
+                rest = &rest[n..];
+            }
+            return Ok(Received {
+                len: host.len().min(cap),
+                truncated: len > cap,
+                from,
+            });
         }
         if flags.contains(RecvFlags::PEEK) {
-            // Still queued: take it off, without copying it anywhere.
+            // Still queued: take it off. (Another thread reading the socket at the same moment
+            // can make this take the next datagram instead, which is then lost.)
             let _ = rustix::net::recv(s, &mut [0u8; 0][..], RecvFlags::DONTWAIT);
         }
     }
 }
+
+/// The largest UDP payload (IPv6's 65,527 rounded up); a larger guest buffer is never filled.
+const MAX_DATAGRAM: usize = 65_536;
 
 fn recv_once(s: &Socket, bufs: &mut [IoSliceMut<'_>], flags: RecvFlags) -> WasiResult<Received> {
     // One buffer on a stream (what recv()/read() pass): recv(2) skips the msghdr and iovec

@@ -3,7 +3,7 @@
 //! `sock_close`, and preview1's `sock_recv`, `sock_send`, `sock_shutdown`.
 
 use super::addr::{read_addr, write_addr, ADDR_SIZE};
-use super::guard::{acquire, admits_peer, check};
+use super::guard::{acquire, admits_datagram, admits_peer, check, permits};
 use super::io::{recv_from_vectored, send_vectored};
 use super::Socket;
 use crate::abi::types::{fdflags, rights};
@@ -11,6 +11,7 @@ use crate::abi::{Errno, GuestMemory, WasiResult};
 use crate::fd::{Entry, Fd};
 use crate::policy::Op;
 use crate::wasi::WasiCtx;
+use rustix::event::{PollFd, PollFlags};
 use rustix::net::{RecvFlags, SendAncillaryBuffer, SendFlags};
 use socket2::{Domain, Protocol, SockAddr, Type};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -32,6 +33,11 @@ pub(crate) fn socket(cx: &WasiCtx, fd: u32, needed: u64) -> WasiResult<Arc<Socke
 /// Looks up any fd that must be a socket (`ENOTSOCK` otherwise, as the OS would say).
 pub(crate) fn any_socket(cx: &WasiCtx, fd: u32) -> WasiResult<Arc<Socket>> {
     cx.fds.get(Fd(fd))?.socket()
+}
+
+/// An IPv6 address that is not IPv4-mapped.
+fn canonical_v6(a: SocketAddr) -> bool {
+    matches!(a, SocketAddr::V6(a) if a.ip().to_ipv4_mapped().is_none())
 }
 
 fn std_addr(a: &SockAddr) -> WasiResult<SocketAddr> {
@@ -58,7 +64,11 @@ pub fn sock_open(
     };
     let permit = acquire(cx)?;
     let inner = socket2::Socket::new(domain, ty, Some(proto))?;
-    let fd = cx.push(Entry::new_socket(Socket::new(inner, dgram, permit)))?;
+    let sock = Socket::new(inner, dgram, permit);
+    if domain == Domain::IPV6 && dgram {
+        sock.set_v6_unsettled();
+    }
+    let fd = cx.push(Entry::new_socket(sock))?;
     mem.write_u32(out, fd.0)
 }
 
@@ -67,7 +77,24 @@ pub fn sock_bind(cx: &WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, addr: u32) ->
     let addr = read_addr(mem, addr)?;
     let s = socket(cx, fd, rights::SOCK_BIND)?;
     check(cx, Op::Bind, s.proto(), addr)?;
+    s.settle_v6();
+    if let SocketAddr::V6(a) = addr {
+        if a.ip().is_unspecified() {
+            v6_only_unless_v4_granted(cx, &s, a.port());
+        }
+    }
     Ok(s.inner.bind(&addr.into())?)
+}
+
+/// An IPv6 socket on `[::]` is dual-stack by default: it is also bound to `0.0.0.0`, and IPv4
+/// peers reach it through mapped addresses. That half needs its own grant, so without one
+/// (a bind of `0.0.0.0:port`) the socket is made v6-only, before the kernel binds it.
+fn v6_only_unless_v4_granted(cx: &WasiCtx, s: &Socket, port: u16) {
+    let v4 = SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), port);
+    if !permits(cx, Op::Bind, s.proto(), v4) {
+        // Fails only on a socket already bound, which a v6-only flag could not change.
+        let _ = s.inner.set_only_v6(true);
+    }
 }
 
 /// `sock_connect(fd, addr)`: blocking, or `EINPROGRESS` on a non-blocking socket.
@@ -75,6 +102,8 @@ pub fn sock_connect(cx: &WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, addr: u32)
     let addr = read_addr(mem, addr)?;
     let s = socket(cx, fd, rights::SOCK_CONNECT)?;
     check(cx, Op::Connect, s.proto(), addr)?;
+    // Connected, a datagram socket hears only its peer: dual-stack lets nothing else in.
+    s.settle_v6();
     Ok(s.inner.connect(&addr.into())?)
 }
 
@@ -94,15 +123,21 @@ pub fn sock_listen(
             SocketAddr::V6(_) => SocketAddr::new(Ipv6Addr::UNSPECIFIED.into(), 0),
         };
         check(cx, Op::Listen, s.proto(), wildcard)?;
+        if wildcard.is_ipv6() {
+            v6_only_unless_v4_granted(cx, &s, 0);
+        }
     }
-    Ok(s.inner.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?)
+    s.inner.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
+    s.set_listening();
+    Ok(())
 }
 
 /// `sock_accept(fd, flags) -> fd`: honours `NONBLOCK` for the new socket (WAMR ignores it).
 ///
 /// A peer the policy refuses never reaches the guest: the host resets the connection and
-/// waits for the next one (a non-blocking listener then says `EAGAIN`). A connection past
-/// the socket quota is reset too, and the guest gets `EMFILE`.
+/// waits for the next one (a non-blocking listener then says `EAGAIN`), as behind a firewall.
+/// A connection `poll_oneoff` admitted while screening comes first. A connection past the
+/// socket quota is reset too, and the guest gets `EMFILE`.
 pub fn sock_accept(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -112,9 +147,21 @@ pub fn sock_accept(
 ) -> WasiResult<()> {
     mem.slice(out, 4)?;
     let s = socket(cx, fd, rights::SOCK_ACCEPT)?;
+    let mut screened = if cx.net.inbound_open(false) {
+        None
+    } else {
+        s.screened().take()
+    };
     let (inner, permit) = loop {
-        let (inner, peer) = s.inner.accept()?;
-        if !admits_peer(cx, peer.as_socket()) {
+        let (inner, peer) = match screened.take() {
+            // Admitted when screened.
+            Some(conn) => (conn.0, None),
+            None => {
+                let (inner, peer) = s.inner.accept()?;
+                (inner, Some(peer))
+            }
+        };
+        if peer.is_some_and(|p| !admits_peer(cx, p.as_socket())) {
             reset(inner);
             continue;
         }
@@ -131,6 +178,85 @@ pub fn sock_accept(
     }
     let new_fd = cx.push(Entry::new_socket(Socket::new(inner, s.dgram, permit)))?;
     mem.write_u32(out, new_fd.0)
+}
+
+/// How many refused connections or datagrams one screening takes off a socket before it lets
+/// the caller wait again (and look at its clocks): a flood of refused peers cannot hold a
+/// `poll_oneoff` past its timeout.
+const SCREEN_BATCH: usize = 64;
+
+/// Whether a socket the kernel reports readable holds inbound input the guest may have.
+/// Called by `poll_oneoff` for listeners and datagram sockets whose peers the policy screens:
+/// refused connections are accepted and reset, refused datagrams dropped, so readiness never
+/// wakes the guest into an `accept()`/`recv()` that finds nothing and blocks. An admitted
+/// connection accepted here is kept for the next `sock_accept`; an admitted datagram stays
+/// queued (it is only peeked at).
+pub(crate) fn screen(cx: &WasiCtx, s: &Socket) -> bool {
+    if s.dgram {
+        screen_datagrams(cx, s)
+    } else if s.is_listening() {
+        screen_connections(cx, s)
+    } else {
+        true
+    }
+}
+
+fn screen_connections(cx: &WasiCtx, s: &Socket) -> bool {
+    let mut kept = s.screened();
+    if kept.is_some() {
+        return true;
+    }
+    for _ in 0..SCREEN_BATCH {
+        // The listener may be blocking: accept only while a connection is queued. (Another
+        // thread may take it between the two calls; then this accept() waits for the next
+        // connection, as a native accept() after poll() would, and holds the lock meanwhile.)
+        if !readable_now(s) {
+            return false;
+        }
+        match s.inner.accept() {
+            Ok((conn, peer)) if admits_peer(cx, peer.as_socket()) => {
+                *kept = Some((conn, peer));
+                return true;
+            }
+            Ok((conn, _)) => reset(conn),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return false,
+            // Anything else (ECONNABORTED, EMFILE) is the guest's accept() to meet.
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+fn screen_datagrams(cx: &WasiCtx, s: &Socket) -> bool {
+    for _ in 0..SCREEN_BATCH {
+        // Only the source is needed: an empty buffer, the datagram stays queued.
+        let peeked =
+            rustix::net::recvfrom(s, &mut [0u8; 0][..], RecvFlags::PEEK | RecvFlags::DONTWAIT);
+        match peeked {
+            Ok((_, _, from)) => {
+                if admits_datagram(cx, from.and_then(|a| SocketAddr::try_from(a).ok())) {
+                    return true;
+                }
+                // Dropped. Another thread reading the socket at the same moment can make this
+                // take the next datagram instead, which is then lost, as on a busy network.
+                let _ = rustix::net::recv(s, &mut [0u8; 0][..], RecvFlags::DONTWAIT);
+            }
+            Err(rustix::io::Errno::AGAIN) => return false,
+            // A pending error (an ICMP report) is for the guest's recv() to return.
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+/// Whether a connection is queued on a listener right now (a zero-timeout poll(2)).
+fn readable_now(s: &Socket) -> bool {
+    let mut p = [PollFd::new(s, PollFlags::IN)];
+    let zero = rustix::time::Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    rustix::event::poll(&mut p, Some(&zero)).is_ok_and(|n| n > 0)
 }
 
 /// Closes a connection the guest will never see with a reset, so the peer learns at once.
@@ -192,6 +318,11 @@ pub fn sock_send_to(
     let dest = read_addr(mem, dest)?;
     let e = socket(cx, fd, rights::FD_WRITE)?;
     check(cx, Op::SendTo, e.proto(), dest)?;
+    // An unbound socket is bound to `[::]` by this send: dual-stack, unless the guest sends to
+    // IPv4 (a mapped destination) and so holds an IPv4 grant.
+    if e.settle_v6() && canonical_v6(dest) {
+        v6_only_unless_v4_granted(cx, &e, 0);
+    }
     let n = rustix::net::sendmsg_addr(
         e,
         &dest,

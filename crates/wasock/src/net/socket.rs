@@ -3,7 +3,10 @@
 use super::guard::Permit;
 use crate::abi::types::filetype;
 use crate::policy::Proto;
+use socket2::SockAddr;
 use std::os::fd::{AsFd, BorrowedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 /// A TCP or UDP socket owned by the guest.
 #[derive(Debug)]
@@ -12,6 +15,14 @@ pub struct Socket {
     pub inner: socket2::Socket,
     /// Whether it is a datagram socket.
     pub dgram: bool,
+    /// Whether `listen()` succeeded on it (only listeners have connections to screen).
+    listening: AtomicBool,
+    /// An IPv6 socket whose dual-stack status is not settled yet (it has not bound, connected
+    /// or sent): its first `sendto()` auto-binds it to `[::]`.
+    v6_unsettled: AtomicBool,
+    /// A connection `poll_oneoff` accepted while screening out refused peers (and admitted),
+    /// kept for the next `sock_accept`.
+    screened: Mutex<Option<(socket2::Socket, SockAddr)>>,
     /// Its place in the instance's socket quota, held until the socket is dropped.
     _permit: Permit,
 }
@@ -22,8 +33,37 @@ impl Socket {
         Socket {
             inner,
             dgram,
+            listening: AtomicBool::new(false),
+            v6_unsettled: AtomicBool::new(false),
+            screened: Mutex::new(None),
             _permit: permit,
         }
+    }
+
+    /// Whether `listen()` succeeded on it.
+    pub(crate) fn is_listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
+    }
+
+    /// Records a successful `listen()`.
+    pub(crate) fn set_listening(&self) {
+        self.listening.store(true, Ordering::Relaxed);
+    }
+
+    /// Marks a new, unbound IPv6 datagram socket (see `v6_unsettled`).
+    pub(crate) fn set_v6_unsettled(&self) {
+        self.v6_unsettled.store(true, Ordering::Relaxed);
+    }
+
+    /// True once: the first time an unbound IPv6 datagram socket is used (see `v6_unsettled`).
+    pub(crate) fn settle_v6(&self) -> bool {
+        self.v6_unsettled.load(Ordering::Relaxed) && self.v6_unsettled.swap(false, Ordering::AcqRel)
+    }
+
+    /// The connection kept by screening, if any.
+    pub(crate) fn screened(&self) -> MutexGuard<'_, Option<(socket2::Socket, SockAddr)>> {
+        // A panic elsewhere leaves at most a connection that is still whole.
+        self.screened.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The protocol rules match it by.

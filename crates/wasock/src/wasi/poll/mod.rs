@@ -94,6 +94,12 @@ pub fn poll_oneoff(
                         ev.nbytes = file_remaining(&entry);
                         ready.push(ev);
                     }
+                    // A connection screening admitted earlier is ready without the kernel.
+                    Ok(entry) if kind == eventtype::FD_READ && holds_screened(cx, &entry) => {
+                        let mut ev = event(userdata, kind, Errno::Success);
+                        ev.nbytes = 1;
+                        ready.push(ev);
+                    }
                     Ok(entry) => waiters.push(Waiter {
                         userdata,
                         kind,
@@ -136,7 +142,9 @@ pub fn poll_oneoff(
         match set.as_mut().filter(|_| use_set) {
             Some(s) => {
                 let found = s.wait(ts.as_ref(), |i, rev| {
-                    ready.push(fd_event(&waiters[i], rev, exact_nbytes));
+                    if admitted(cx, &waiters[i], rev) {
+                        ready.push(fd_event(&waiters[i], rev, exact_nbytes));
+                    }
                 })?;
                 if let interest::Waited::Stale = found {
                     use_set = false;
@@ -161,7 +169,7 @@ pub fn poll_oneoff(
                     Err(e) => return Err(e.into()),
                 }
                 for (w, p) in waiters.iter().zip(&pfds) {
-                    if !p.revents().is_empty() {
+                    if !p.revents().is_empty() && admitted(cx, w, p.revents()) {
                         ready.push(fd_event(w, p.revents(), exact_nbytes));
                     }
                 }
@@ -190,13 +198,36 @@ pub fn poll_oneoff(
     mem.write_u32(nevents, ready.len() as u32)
 }
 
+/// Whether a socket subscription holds a connection screening kept for `sock_accept` (only
+/// listeners are locked to look).
+fn holds_screened(cx: &WasiCtx, entry: &Entry) -> bool {
+    matches!(&entry.desc, Descriptor::Socket(s)
+        if !s.dgram && !cx.net.inbound_open(false) && s.is_listening() && s.screened().is_some())
+}
+
+/// Whether a read-ready fd holds something the guest may have: a listener or datagram socket
+/// whose peers the policy screens is screened first (refused input is taken off it, see
+/// `net::sock::screen`). Everything else is as the kernel says, with no extra syscall.
+fn admitted(cx: &WasiCtx, w: &Waiter, rev: PollFlags) -> bool {
+    // A pending error is the guest's to read (screening would consume it).
+    if w.kind != eventtype::FD_READ || rev.intersects(PollFlags::ERR | PollFlags::NVAL) {
+        return true;
+    }
+    match &w.entry.desc {
+        Descriptor::Socket(s) if !cx.net.inbound_open(s.dgram) => crate::net::sock::screen(cx, s),
+        _ => true,
+    }
+}
+
 /// The event of a ready fd subscription, from what poll(2) (or epoll) reported for it.
+///
+/// A pending socket error (`POLLERR`: a reset, an ICMP report) is readiness with no event
+/// error, as poll(2) has it: the next `recv`/`send` returns the error (`ECONNRESET`, `EPIPE`,
+/// `ECONNREFUSED`). An event error would fail the whole poll in event loops (mio, tokio).
 fn fd_event(w: &Waiter, rev: PollFlags, exact_nbytes: bool) -> Event {
     let mut ev = event(w.userdata, w.kind, Errno::Success);
     if rev.contains(PollFlags::NVAL) {
         ev.error = Errno::Badf as u16;
-    } else if rev.contains(PollFlags::ERR) && !rev.intersects(PollFlags::IN | PollFlags::OUT) {
-        ev.error = Errno::Io as u16;
     }
     if rev.contains(PollFlags::HUP) {
         ev.flags |= EVENT_FD_READWRITE_HANGUP;

@@ -136,7 +136,7 @@ struct RunArgs {
     /// Call this exported function with the remaining arguments instead of _start.
     #[arg(short = 'f', long = "function", value_name = "NAME")]
     function: Option<String>,
-    /// Maximum wasm stack in bytes (wasock uses at least 512 KiB).
+    /// Maximum wasm stack in bytes (wasock uses at least 512 KiB, allows at most 1 GiB).
     #[arg(long = "stack-size", value_name = "BYTES")]
     stack_size: Option<usize>,
     /// Accepted for iwasm compatibility: wasi-libc's malloc manages the heap inside linear memory.
@@ -407,6 +407,12 @@ fn run(r: RunArgs) -> Result<u8> {
         .module_and_args
         .split_first()
         .ok_or_else(|| usage("no module given (see wasock --help)"))?;
+    if let Some(n) = r.stack_size.filter(|&n| n > wasock::engine::MAX_WASM_STACK) {
+        bail!(usage(format!(
+            "--stack-size={n}: wasock allows at most {} bytes (1 GiB)",
+            wasock::engine::MAX_WASM_STACK
+        )));
+    }
     let config = build_config(&r, module, args)?;
     let use_cache = !r.no_cache && std::env::var_os("WASOCK_NO_CACHE").is_none();
     let mut tuning = wasock::Tuning::default();
@@ -443,7 +449,11 @@ fn run(r: RunArgs) -> Result<u8> {
         Some(f) => Entrypoint::Function(f.clone(), args.to_vec()),
         None => Entrypoint::Start,
     };
-    match wasock::run(&engine, &loaded, config, entry) {
+    // A large --stack-size runs the guest on a thread with a native stack to match.
+    let ran = engine
+        .with_native_stack(|| wasock::run(&engine, &loaded, config, entry))
+        .context("cannot start a thread with a native stack for --stack-size")?;
+    match ran {
         Ok(outcome) => {
             if !outcome.results.is_empty() {
                 println!("{}", outcome.results.join(","));

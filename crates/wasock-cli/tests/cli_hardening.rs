@@ -49,6 +49,19 @@ fn show(out: &Output) -> String {
     )
 }
 
+/// One stderr line starting `wasock:`, containing every needle, exit status `code`, no stdout.
+fn assert_one_line_error(out: &Output, code: i32, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{}", show(out));
+    assert_eq!(stderr.lines().count(), 1, "{}", show(out));
+    assert!(stderr.starts_with("wasock: "), "{}", show(out));
+    for n in needles {
+        assert!(stderr.contains(n), "`{n}` not in:\n{}", show(out));
+    }
+    assert!(out.stdout.is_empty(), "{}", show(out));
+    assert!(!stderr.contains("panicked"), "{}", show(out));
+}
+
 /// The one entry of a cache directory.
 fn only_entry(dir: &Path) -> PathBuf {
     let entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -115,5 +128,90 @@ fn damaged_cache_entries_are_recompiled_with_one_warning() {
         );
         let again = clean_run(what);
         assert!(again.stderr.is_empty(), "{what}: {}", show(&again));
+    }
+}
+
+/// A function whose every call nests one more native frame: `depth(n)` returns n after
+/// recursing n deep.
+const DEPTH_WAT: &str = r#"(module
+  (func $depth (export "depth") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else (i32.add (call $depth (i32.sub (local.get $n) (i32.const 1))) (i32.const 1))))))
+"#;
+
+/// A wasi-threads module: `_start` spawns one thread that recurses `depth(N)` deep (N is its
+/// start argument), waits for it, and exits 0 when it returned N (3 otherwise).
+fn threads_wat(n: u32) -> String {
+    format!(
+        r#"(module
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func $depth (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else (i32.add (call $depth (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
+  (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
+    (i32.atomic.store (i32.const 4) (call $depth (local.get $arg)))
+    (i32.atomic.store (i32.const 0) (i32.const 1))
+    (drop (memory.atomic.notify (i32.const 0) (i32.const 1))))
+  (func (export "_start")
+    (if (i32.lt_s (call $spawn (i32.const {n})) (i32.const 0))
+      (then (call $exit (i32.const 2))))
+    (block $done
+      (loop $wait
+        (br_if $done (i32.atomic.load (i32.const 0)))
+        (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const 1000000000)))
+        (br $wait)))
+    (call $exit (select (i32.const 0) (i32.const 3)
+      (i32.eq (i32.atomic.load (i32.const 4)) (i32.const {n}))))))
+"#
+    )
+}
+
+const MIB: usize = 1 << 20;
+
+/// Item 9: `--stack-size` values iwasm users pass work and give wasm code that much stack (a
+/// recursion too deep for the default runs to the end), on the main thread and on a
+/// wasi-thread; a value past the limit is a usage error naming the limit.
+#[test]
+fn large_stack_sizes_work_or_are_refused_naming_the_limit() {
+    let dir = scratch_dir("stack");
+    let wat = dir.join("depth.wat");
+    std::fs::write(&wat, DEPTH_WAT).unwrap();
+    let wat = s(&wat);
+    // Deep enough to overflow the default 512 KiB: a frame takes 16 bytes on x86-64, so 375,000
+    // frames need 6 MiB of stack (more than the 4 MiB a thread had by default).
+    let deep = 1_000_000u32;
+    let six_mib = 375_000u32;
+    let out = wasock(&["-f", "depth", &wat, &deep.to_string()]);
+    assert_eq!(out.status.code(), Some(134), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("call stack exhausted"),
+        "{}",
+        show(&out)
+    );
+    for (mib, n) in [(8, six_mib), (64, 3 * deep), (1024, 4 * deep)] {
+        let size = (mib * MIB).to_string();
+        let out = wasock(&["--stack-size", &size, "-f", "depth", &wat, &n.to_string()]);
+        assert_eq!(out.status.code(), Some(0), "{mib} MiB: {}", show(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("{n:#x}:i32\n"),
+            "{mib} MiB: {}",
+            show(&out)
+        );
+    }
+    // The same on a spawned wasi-thread, whose native stack must be sized from the flag too.
+    let twat = dir.join("thread-depth.wat");
+    std::fs::write(&twat, threads_wat(six_mib)).unwrap();
+    let out = wasock(&["--stack-size", &(8 * MIB).to_string(), &s(&twat)]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(out.stderr.is_empty(), "{}", show(&out));
+
+    for absurd in ["1073741825", "99999999999999"] {
+        let out = wasock(&["--stack-size", absurd, "-f", "depth", &wat, "1"]);
+        assert_one_line_error(&out, 2, &["--stack-size", "1073741824"]);
     }
 }

@@ -285,9 +285,8 @@ fn compile(c: CompileArgs) -> Result<u8> {
     let bytes =
         std::fs::read(&c.module).with_context(|| format!("cannot read {}", c.module.display()))?;
     let out = c.output.unwrap_or_else(|| c.module.with_extension("cwasm"));
-    let compiled = engine
-        .precompile(&bytes)
-        .with_context(|| format!("cannot compile {}", c.module.display()))?;
+    // The same message as running the file would give.
+    let compiled = engine.precompile(&bytes, &c.module)?;
     std::fs::write(&out, compiled).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(0)
 }

@@ -215,3 +215,27 @@ fn large_stack_sizes_work_or_are_refused_naming_the_limit() {
         assert_one_line_error(&out, 2, &["--stack-size", "1073741824"]);
     }
 }
+
+/// Item 10: `wasock compile` on a file that is not a module says what running it says.
+#[test]
+fn compile_of_a_non_module_says_what_running_it_says() {
+    let dir = scratch_dir("compile");
+    for (name, bytes) in [
+        ("picture.png", &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe"[..]),
+        ("notes.txt", &b"hello, not a module\n"[..]),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out_path = dir.join(format!("{name}.cwasm"));
+        let ran = wasock(&[&s(&path)]);
+        assert_one_line_error(&ran, 1, &[name, "\\0asm magic header"]);
+        let compiled = wasock(&["compile", &s(&path), "-o", &s(&out_path)]);
+        assert_one_line_error(&compiled, 1, &[name]);
+        assert_eq!(
+            String::from_utf8_lossy(&compiled.stderr),
+            String::from_utf8_lossy(&ran.stderr),
+            "{name}"
+        );
+        assert!(!out_path.exists(), "{name}: an output was written");
+    }
+}

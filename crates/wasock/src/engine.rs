@@ -212,11 +212,7 @@ impl Engine {
                 "components are not supported (preview1 modules only)".into(),
             )),
             None => {
-                if !bytes.starts_with(b"\0asm") && !looks_like_wat(bytes) {
-                    return Err(invalid(
-                        "missing the \\0asm magic header (is this a .wasm file?)".into(),
-                    ));
-                }
+                check_source(bytes).map_err(invalid)?;
                 match &self.cache {
                     Some(cache) => cache.load_or_compile(&self.inner, bytes),
                     None => Module::new(&self.inner, bytes),
@@ -226,11 +222,30 @@ impl Engine {
         }
     }
 
-    /// Compiles a module ahead of time to `.cwasm` bytes (`wasock compile`).
-    pub fn precompile(&self, bytes: &[u8]) -> Result<Vec<u8>> {
+    /// Compiles a module (binary or text) ahead of time to `.cwasm` bytes (`wasock compile`);
+    /// `name` is used in error messages, which read as [`Engine::load_bytes`]'s.
+    pub fn precompile(&self, bytes: &[u8], name: &Path) -> Result<Vec<u8>> {
+        let invalid = |reason: String| Error::InvalidModule {
+            path: name.into(),
+            reason,
+        };
+        if wasmtime::Engine::detect_precompiled(bytes).is_some() {
+            return Err(invalid("it is already compiled (run it as it is)".into()));
+        }
+        check_source(bytes).map_err(invalid)?;
         self.inner
             .precompile_module(bytes)
-            .map_err(|e| Error::Engine(one_line(&e)))
+            .map_err(|e| invalid(one_line(&e)))
+    }
+}
+
+/// Refuses bytes that are neither a binary module nor module text, before wasmtime's text
+/// parser would (its complaint, e.g. that the bytes are not UTF-8, does not name the problem).
+fn check_source(bytes: &[u8]) -> std::result::Result<(), String> {
+    if bytes.starts_with(b"\0asm") || looks_like_wat(bytes) {
+        Ok(())
+    } else {
+        Err("missing the \\0asm magic header (is this a .wasm file?)".into())
     }
 }
 

@@ -336,6 +336,10 @@ fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
     // The process exits right after the run (main.rs).
     config.skip_teardown(true);
     if let Some(f) = &r.hosts_file {
+        // Read again at every lookup, but a file that cannot be read is a mistake to report
+        // now, not at the guest's first lookup.
+        wasock::net::hosts::check(f)
+            .with_context(|| format!("cannot read --hosts-file {}", f.display()))?;
         config.hosts_file(f);
     }
     if let Some(n) = r.max_threads {

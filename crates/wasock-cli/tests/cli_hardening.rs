@@ -239,3 +239,22 @@ fn compile_of_a_non_module_says_what_running_it_says() {
         assert!(!out_path.exists(), "{name}: an output was written");
     }
 }
+
+/// Item 12: a `--hosts-file` that is missing or is a directory is refused at start-up in one
+/// line naming the file and the cause, before the guest starts.
+#[test]
+fn unreadable_hosts_file_is_refused_at_start_up() {
+    let wasm = s(&compile_c("wasi/exit_trap.c", false));
+    let dir = scratch_dir("hosts");
+    let missing = s(&dir.join("missing-hosts"));
+    let out = wasock(&["--hosts-file", &missing, &wasm]);
+    assert_one_line_error(&out, 1, &[&missing, "No such file"]);
+    let out = wasock(&[&format!("--hosts-file={}", s(&dir)), &wasm]);
+    assert_one_line_error(&out, 1, &[&s(&dir), "directory"]);
+    // A readable file is fine.
+    let hosts = dir.join("hosts");
+    std::fs::write(&hosts, "127.0.0.1 api.test\n").unwrap();
+    let out = wasock(&["--hosts-file", &s(&hosts), &wasm]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert_eq!(out.stdout, b"no action\n", "{}", show(&out));
+}

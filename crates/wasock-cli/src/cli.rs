@@ -430,6 +430,7 @@ fn run(r: RunArgs) -> Result<u8> {
             .then(wasock::cache::ModuleCache::default_dir)
             .flatten(),
         tuning,
+        quiet: r.verbose == Some(0),
     })?;
     let loaded = engine.load_file(module.as_ref())?;
     // Freed by the process exit that follows, not one by one by their destructors (unmapping

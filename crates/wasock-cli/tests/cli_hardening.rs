@@ -129,6 +129,13 @@ fn damaged_cache_entries_are_recompiled_with_one_warning() {
         let again = clean_run(what);
         assert!(again.stderr.is_empty(), "{what}: {}", show(&again));
     }
+    // -v=0 silences the warning, not the repair.
+    std::fs::write(&entry, b"garbage").unwrap();
+    let out = wasock_env(&["-v=0", &s(&wasm)], &env);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert_eq!(out.stdout, b"no action\n", "{}", show(&out));
+    assert!(out.stderr.is_empty(), "{}", show(&out));
+    assert_ne!(std::fs::read(&entry).unwrap(), b"garbage", "not repaired");
 }
 
 /// A function whose every call nests one more native frame: `depth(n)` returns n after

@@ -20,6 +20,7 @@ use wasmtime::Module;
 #[derive(Debug, Clone)]
 pub struct ModuleCache {
     dir: PathBuf,
+    quiet: bool,
 }
 
 /// Feeds `Hash` output into SHA-256 (std's hashers are not stable across builds).
@@ -60,7 +61,12 @@ impl ModuleCache {
         if !meta.is_dir() || !owned_privately(&meta) {
             return None;
         }
-        Some(ModuleCache { dir })
+        Some(ModuleCache { dir, quiet: false })
+    }
+
+    /// Does not print the warning about a damaged entry (`-v=0`).
+    pub fn quiet(self, quiet: bool) -> Self {
+        ModuleCache { quiet, ..self }
     }
 
     fn entry_path(&self, engine: &wasmtime::Engine, bytes: &[u8]) -> PathBuf {
@@ -87,7 +93,7 @@ impl ModuleCache {
         let module = Module::new(engine, bytes)?;
         // A cache write failure only costs the next start-up a compile.
         let stored = self.store(&path, &module);
-        if let Some(why) = damage {
+        if let Some(why) = damage.filter(|_| !self.quiet) {
             let outcome = match stored {
                 Ok(()) => "recompiled and replaced it".to_string(),
                 Err(e) => format!("recompiled (cannot replace it: {e})"),

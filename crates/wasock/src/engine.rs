@@ -14,6 +14,8 @@ pub struct EngineOptions {
     pub cache_dir: Option<std::path::PathBuf>,
     /// Code generation and memory settings; the defaults are the measured best.
     pub tuning: Tuning,
+    /// Print no warnings (a damaged cache entry that was recompiled) on stderr (`-v=0`).
+    pub quiet: bool,
 }
 
 /// Cranelift's optimisation level.
@@ -149,7 +151,11 @@ impl Engine {
             cfg.max_wasm_stack(n).async_stack_size(native_stack_size(n));
         }
         let inner = wasmtime::Engine::new(&cfg).map_err(|e| Error::Engine(one_line(&e)))?;
-        let cache = opts.cache_dir.clone().and_then(ModuleCache::open);
+        let cache = opts
+            .cache_dir
+            .clone()
+            .and_then(ModuleCache::open)
+            .map(|c| c.quiet(opts.quiet));
         Ok(Engine { inner, cache })
     }
 

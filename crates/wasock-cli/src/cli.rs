@@ -136,7 +136,7 @@ struct RunArgs {
     /// Call this exported function with the remaining arguments instead of _start.
     #[arg(short = 'f', long = "function", value_name = "NAME")]
     function: Option<String>,
-    /// Maximum wasm stack in bytes (wasock uses at least 512 KiB).
+    /// Maximum wasm stack in bytes (wasock uses at least 512 KiB, allows at most 1 GiB).
     #[arg(long = "stack-size", value_name = "BYTES")]
     stack_size: Option<usize>,
     /// Accepted for iwasm compatibility: wasi-libc's malloc manages the heap inside linear memory.
@@ -285,9 +285,8 @@ fn compile(c: CompileArgs) -> Result<u8> {
     let bytes =
         std::fs::read(&c.module).with_context(|| format!("cannot read {}", c.module.display()))?;
     let out = c.output.unwrap_or_else(|| c.module.with_extension("cwasm"));
-    let compiled = engine
-        .precompile(&bytes)
-        .with_context(|| format!("cannot compile {}", c.module.display()))?;
+    // The same message as running the file would give.
+    let compiled = engine.precompile(&bytes, &c.module)?;
     std::fs::write(&out, compiled).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(0)
 }
@@ -337,6 +336,10 @@ fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
     // The process exits right after the run (main.rs).
     config.skip_teardown(true);
     if let Some(f) = &r.hosts_file {
+        // Read again at every lookup, but a file that cannot be read is a mistake to report
+        // now, not at the guest's first lookup.
+        wasock::net::hosts::check(f)
+            .with_context(|| format!("cannot read --hosts-file {}", f.display()))?;
         config.hosts_file(f);
     }
     if let Some(n) = r.max_threads {
@@ -407,6 +410,12 @@ fn run(r: RunArgs) -> Result<u8> {
         .module_and_args
         .split_first()
         .ok_or_else(|| usage("no module given (see wasock --help)"))?;
+    if let Some(n) = r.stack_size.filter(|&n| n > wasock::engine::MAX_WASM_STACK) {
+        bail!(usage(format!(
+            "--stack-size={n}: wasock allows at most {} bytes (1 GiB)",
+            wasock::engine::MAX_WASM_STACK
+        )));
+    }
     let config = build_config(&r, module, args)?;
     let use_cache = !r.no_cache && std::env::var_os("WASOCK_NO_CACHE").is_none();
     let mut tuning = wasock::Tuning::default();
@@ -421,6 +430,7 @@ fn run(r: RunArgs) -> Result<u8> {
             .then(wasock::cache::ModuleCache::default_dir)
             .flatten(),
         tuning,
+        quiet: r.verbose == Some(0),
     })?;
     let loaded = engine.load_file(module.as_ref())?;
     // Freed by the process exit that follows, not one by one by their destructors (unmapping
@@ -443,7 +453,11 @@ fn run(r: RunArgs) -> Result<u8> {
         Some(f) => Entrypoint::Function(f.clone(), args.to_vec()),
         None => Entrypoint::Start,
     };
-    match wasock::run(&engine, &loaded, config, entry) {
+    // A large --stack-size runs the guest on a thread with a native stack to match.
+    let ran = engine
+        .with_native_stack(|| wasock::run(&engine, &loaded, config, entry))
+        .context("cannot start a thread with a native stack for --stack-size")?;
+    match ran {
         Ok(outcome) => {
             if !outcome.results.is_empty() {
                 println!("{}", outcome.results.join(","));

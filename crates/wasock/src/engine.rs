@@ -14,6 +14,8 @@ pub struct EngineOptions {
     pub cache_dir: Option<std::path::PathBuf>,
     /// Code generation and memory settings; the defaults are the measured best.
     pub tuning: Tuning,
+    /// Print no warnings (a damaged cache entry that was recompiled) on stderr (`-v=0`).
+    pub quiet: bool,
 }
 
 /// Cranelift's optimisation level.
@@ -104,6 +106,21 @@ pub struct Engine {
 /// spurious stack-overflow traps, since iwasm's number sizes an interpreter stack.
 const MIN_WASM_STACK: usize = 512 * 1024;
 
+/// The largest [`EngineOptions::max_wasm_stack`] accepted: 1 GiB, 2048 times the default.
+/// Every thread running wasm reserves that much address space for its native stack.
+pub const MAX_WASM_STACK: usize = 1 << 30;
+
+/// Native stack a thread running wasm code needs beyond the wasm stack, for host calls
+/// (the system resolver, wasmtime's trap handling) made at the deepest wasm frame.
+const HOST_STACK: usize = 2 << 20;
+
+/// The native stack a thread needs to run wasm code limited to `max_wasm_stack` bytes: at least
+/// 4 MiB, else the wasm stack plus 2 MiB for host calls. wasmtime checks only the wasm limit;
+/// a native stack smaller than that would overflow (a crash, not a trap) first.
+pub fn native_stack_size(max_wasm_stack: usize) -> usize {
+    (max_wasm_stack.saturating_add(HOST_STACK)).max(4 << 20)
+}
+
 impl Engine {
     /// Builds an engine: Cranelift at speed, threads and shared memory enabled.
     pub fn new(opts: &EngineOptions) -> Result<Self> {
@@ -124,16 +141,54 @@ impl Engine {
                 .memory_reservation_for_growth(1 << 20);
         }
         if let Some(n) = opts.max_wasm_stack {
-            cfg.max_wasm_stack(n.max(MIN_WASM_STACK));
+            if n > MAX_WASM_STACK {
+                return Err(Error::Engine(format!(
+                    "a wasm stack of {n} bytes is over the limit of {MAX_WASM_STACK} bytes (1 GiB)"
+                )));
+            }
+            let n = n.max(MIN_WASM_STACK);
+            // wasmtime requires async stacks (unused here: no async) to hold the wasm stack.
+            cfg.max_wasm_stack(n).async_stack_size(native_stack_size(n));
         }
         let inner = wasmtime::Engine::new(&cfg).map_err(|e| Error::Engine(one_line(&e)))?;
-        let cache = opts.cache_dir.clone().and_then(ModuleCache::open);
+        let cache = opts
+            .cache_dir
+            .clone()
+            .and_then(ModuleCache::open)
+            .map(|c| c.quiet(opts.quiet));
         Ok(Engine { inner, cache })
     }
 
     /// The wasmtime engine underneath.
     pub fn wasmtime(&self) -> &wasmtime::Engine {
         &self.inner
+    }
+
+    /// The native stack a thread needs to run this engine's wasm code (see
+    /// [`native_stack_size`]).
+    pub fn native_stack_size(&self) -> usize {
+        native_stack_size(self.inner.get_max_wasm_stack())
+    }
+
+    /// Calls `f`, which runs wasm code, on this thread when its stack (`RLIMIT_STACK`) can
+    /// hold [`Engine::native_stack_size`] (the default wasm stack), else on a new thread with
+    /// a native stack that size: a native stack smaller than the wasm stack would crash
+    /// instead of trapping. Fails only when that thread cannot be created.
+    pub fn with_native_stack<T: Send>(&self, f: impl FnOnce() -> T + Send) -> std::io::Result<T> {
+        let need = self.native_stack_size();
+        let have = rustix::process::getrlimit(rustix::process::Resource::Stack).current;
+        if have.is_none_or(|have| need as u64 <= have) {
+            return Ok(f());
+        }
+        std::thread::scope(|s| {
+            let thread = std::thread::Builder::new()
+                .name("wasm-main".into())
+                .stack_size(need)
+                .spawn_scoped(s, f)?;
+            Ok(thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        })
     }
 
     /// Loads a module file: binary, text, or a `.cwasm` made by [`Engine::precompile`].
@@ -163,11 +218,7 @@ impl Engine {
                 "components are not supported (preview1 modules only)".into(),
             )),
             None => {
-                if !bytes.starts_with(b"\0asm") && !looks_like_wat(bytes) {
-                    return Err(invalid(
-                        "missing the \\0asm magic header (is this a .wasm file?)".into(),
-                    ));
-                }
+                check_source(bytes).map_err(invalid)?;
                 match &self.cache {
                     Some(cache) => cache.load_or_compile(&self.inner, bytes),
                     None => Module::new(&self.inner, bytes),
@@ -177,11 +228,30 @@ impl Engine {
         }
     }
 
-    /// Compiles a module ahead of time to `.cwasm` bytes (`wasock compile`).
-    pub fn precompile(&self, bytes: &[u8]) -> Result<Vec<u8>> {
+    /// Compiles a module (binary or text) ahead of time to `.cwasm` bytes (`wasock compile`);
+    /// `name` is used in error messages, which read as [`Engine::load_bytes`]'s.
+    pub fn precompile(&self, bytes: &[u8], name: &Path) -> Result<Vec<u8>> {
+        let invalid = |reason: String| Error::InvalidModule {
+            path: name.into(),
+            reason,
+        };
+        if wasmtime::Engine::detect_precompiled(bytes).is_some() {
+            return Err(invalid("it is already compiled (run it as it is)".into()));
+        }
+        check_source(bytes).map_err(invalid)?;
         self.inner
             .precompile_module(bytes)
-            .map_err(|e| Error::Engine(one_line(&e)))
+            .map_err(|e| invalid(one_line(&e)))
+    }
+}
+
+/// Refuses bytes that are neither a binary module nor module text, before wasmtime's text
+/// parser would (its complaint, e.g. that the bytes are not UTF-8, does not name the problem).
+fn check_source(bytes: &[u8]) -> std::result::Result<(), String> {
+    if bytes.starts_with(b"\0asm") || looks_like_wat(bytes) {
+        Ok(())
+    } else {
+        Err("missing the \\0asm magic header (is this a .wasm file?)".into())
     }
 }
 

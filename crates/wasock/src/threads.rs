@@ -16,8 +16,6 @@ use wasmtime::{Caller, Engine, Linker, Module, SharedMemory, Store};
 const MAX_TID: i32 = 0x1FFF_FFFF;
 /// Default cap on live spawned threads when `--max-threads` is not given.
 pub const DEFAULT_MAX_THREADS: u32 = 1024;
-/// Native stack for a wasm thread: room for wasmtime's 512 KiB wasm stack plus host calls.
-const THREAD_STACK: usize = 4 << 20;
 
 /// What every thread of one instance shares.
 pub struct ThreadShared {
@@ -92,7 +90,10 @@ fn spawn(shared: Arc<ThreadShared>, arg: i32) -> i32 {
     let s = shared.clone();
     let spawned = std::thread::Builder::new()
         .name(format!("wasm-thread-{tid}"))
-        .stack_size(THREAD_STACK)
+        // Room for the engine's wasm stack (`--stack-size`) plus host calls.
+        .stack_size(crate::engine::native_stack_size(
+            shared.engine.get_max_wasm_stack(),
+        ))
         .spawn(move || {
             let outcome = run_thread(&s, tid, arg);
             s.live.fetch_sub(1, Ordering::SeqCst);

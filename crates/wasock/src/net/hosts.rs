@@ -10,6 +10,12 @@ pub fn lookup(path: &Path, host: &str) -> std::io::Result<Option<Vec<IpAddr>>> {
     Ok(lookup_in(&std::fs::read_to_string(path)?, host))
 }
 
+/// Reads the file once, as every lookup will: an error names why it cannot be read (missing,
+/// a directory, not permitted, not UTF-8), for a caller to report before the guest starts.
+pub fn check(path: &Path) -> std::io::Result<()> {
+    std::fs::read_to_string(path).map(drop)
+}
+
 /// As [`lookup`], over the file's text. Names match ASCII case-insensitively, one trailing
 /// dot ignored; lines whose first word is not an address are skipped, as the C library does.
 pub fn lookup_in(text: &str, host: &str) -> Option<Vec<IpAddr>> {

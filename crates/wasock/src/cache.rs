@@ -72,6 +72,9 @@ impl ModuleCache {
     fn entry_path(&self, engine: &wasmtime::Engine, bytes: &[u8]) -> PathBuf {
         let mut h = ShaHasher(Sha256::new());
         engine.precompile_compatibility_hash().hash(&mut h);
+        // The entry layout (artifact + digest + tag): entries of an older layout are a plain
+        // miss, not a "damaged entry" warning after an upgrade.
+        MAGIC.hash(&mut h);
         let engine_key = hex(&h.0.finalize()[..8]);
         let module_key = hex(&Sha256::digest(bytes));
         self.dir.join(format!("{module_key}-{engine_key}.cwasm"))

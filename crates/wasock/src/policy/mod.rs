@@ -177,7 +177,8 @@ impl Denial {
             Denial::Addr {
                 op, proto, addr, ..
             } => format!("{op} {proto} {addr}"),
-            Denial::Resolve { host, .. } => format!("resolve {host}"),
+            // Bounded: the guest chooses the name, and the log keeps up to 1,000 keys.
+            Denial::Resolve { host, .. } => format!("resolve {}", printable(host)),
         }
     }
 }
@@ -599,20 +600,34 @@ pub fn canonicalize(addr: SocketAddr) -> SocketAddr {
     }
 }
 
-/// Escapes control characters and line-breaking whitespace (and `\` itself, to stay
-/// unambiguous) so a guest-chosen string cannot forge or split a diagnostic line on stderr.
+/// The most bytes of a guest-chosen string a diagnostic shows: more than the longest DNS name
+/// (253), so a real name is never cut.
+pub(crate) const MAX_SHOWN: usize = 255;
+
+/// A guest-chosen string (a host name) made safe for a diagnostic line: control characters and
+/// line-breaking whitespace are escaped (and `\` itself, to stay unambiguous), so it cannot
+/// forge or split a line on stderr, and only its first [`MAX_SHOWN`] bytes are shown, followed
+/// by `[... N more bytes]`, so it cannot flood the log either.
 pub(crate) fn printable(s: &str) -> Cow<'_, str> {
     let needs = |c: char| c.is_control() || (c.is_whitespace() && c != ' ') || c == '\\';
-    if !s.chars().any(needs) {
+    let mut cut = s.len().min(MAX_SHOWN);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let (shown, rest) = s.split_at(cut);
+    if rest.is_empty() && !shown.chars().any(needs) {
         return Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let mut out = String::with_capacity(shown.len() + 24);
+    for c in shown.chars() {
         if needs(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
         }
+    }
+    if !rest.is_empty() {
+        out.push_str(&format!("[... {} more bytes]", rest.len()));
     }
     Cow::Owned(out)
 }
@@ -929,6 +944,47 @@ mod tests {
         assert_eq!(printable("bücher"), "bücher");
         assert_eq!(printable("a b"), "a b");
         assert_eq!(printable("a\u{2028}b"), "a\\u{2028}b");
+    }
+
+    #[test]
+    fn printable_cuts_long_strings() {
+        let name = "a".repeat(253);
+        assert!(
+            matches!(printable(&name), Cow::Borrowed(_)),
+            "a DNS name is never cut"
+        );
+        let long = "b".repeat(10 * 1024);
+        let shown = printable(&long);
+        assert_eq!(
+            shown,
+            format!(
+                "{}[... {} more bytes]",
+                "b".repeat(MAX_SHOWN),
+                10 * 1024 - MAX_SHOWN
+            )
+        );
+        // Cut on a character boundary (é is 2 bytes), escaping what is kept.
+        let s = format!("\n{}", "é".repeat(200));
+        let shown = printable(&s);
+        assert!(shown.starts_with("\\né"), "{shown}");
+        assert!(shown.ends_with("[... 146 more bytes]"), "{shown}");
+        // Control bytes past the cut are not shown at all.
+        let s = format!("{}\nwasock: denied forged", "c".repeat(MAX_SHOWN));
+        assert!(!printable(&s).contains('\n'));
+    }
+
+    #[test]
+    fn long_and_forged_names_make_one_bounded_denial_line() {
+        let p = Policy::new();
+        let forged = "x\nwasock: denied connect to 10.0.0.1:80: forged";
+        let huge = format!("{}.example", "a".repeat(10 * 1024));
+        for host in [forged, huge.as_str()] {
+            let d = p.check_resolve(host, &DnsPins::default()).unwrap_err();
+            let line = d.to_string();
+            assert!(!line.contains('\n'), "{line}");
+            assert!(line.len() < 2 * MAX_SHOWN + 200, "{} bytes", line.len());
+            assert!(d.key().len() < MAX_SHOWN + 50);
+        }
     }
 
     fn rules(list: &[&str]) -> Policy {

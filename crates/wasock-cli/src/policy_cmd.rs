@@ -3,7 +3,7 @@
 use crate::cli::{build_policy, usage, ExplainArgs, PolicyCommand};
 use anyhow::Result;
 use std::net::{IpAddr, SocketAddr};
-use wasock::policy::{canonicalize, DnsPins, Proto, Query, Role, Subject};
+use wasock::policy::{canonicalize, destination, DnsPins, Proto, Query, Role, Subject};
 use wasock::Policy;
 
 /// Runs a `policy` subcommand; returns the exit status.
@@ -89,12 +89,16 @@ fn explain(a: ExplainArgs) -> Result<u8> {
                 "invalid target `{target}`: {role} takes ADDRESS:PORT, e.g. 10.0.0.1:80 or [::1]:80"
             ))
         })?;
-        let canon = canonicalize(addr);
+        let matched = destination(role, addr);
         let mut shown = format!("{role} {proto} {addr}");
-        if canon != addr {
-            shown.push_str(&format!(" (matched as {canon})"));
+        if matched != canonicalize(addr) {
+            shown.push_str(&format!(
+                " (matched as {matched}: the kernel sends the unspecified address to the local host)"
+            ));
+        } else if matched != addr {
+            shown.push_str(&format!(" (matched as {matched})"));
         }
-        (Subject::Addr(canon), shown)
+        (Subject::Addr(matched), shown)
     };
     let q = Query {
         role,
@@ -120,6 +124,14 @@ fn explain(a: ExplainArgs) -> Result<u8> {
             "; deny wins over allow"
         };
         println!("  also matched: {}{why}", list.join(", "));
+    }
+    if let Some(i) = d.by {
+        if !rules[i].0.roles.contains(role) {
+            // Only a `deny send` rule can decide a UDP connect without naming connect.
+            println!(
+                "  a UDP connect fixes the destination of every later send(), so deny send rules apply to it"
+            );
+        }
     }
     Ok(if d.allowed { 0 } else { 1 })
 }

@@ -1,6 +1,6 @@
 //! Start-up warnings about grants that are easy to get wrong (docs/network-policy.md).
 
-use super::{Action, HostPattern, Policy, Role, Target};
+use super::{Action, HostPattern, Policy, Role, Roles, Target};
 
 /// The warnings for `p`, one line each (without the `wasock: warning: ` prefix).
 pub(super) fn lints(p: &Policy) -> Vec<String> {
@@ -9,7 +9,24 @@ pub(super) fn lints(p: &Policy) -> Vec<String> {
     let outbound = [Role::Bind, Role::Connect, Role::Send];
     for placed in p.rules.iter().filter(|r| !r.implied) {
         let (rule, origin) = (&placed.rule, &placed.origin);
-        if rule.action != Action::Allow {
+        if rule.action == Action::Deny {
+            // A host pattern matches the addresses the guest got by resolving the name: a
+            // guest that writes the address as a literal, never resolving, is not covered.
+            if matches!(rule.target, Target::Host { .. }) && rule.roles.has_address_role() {
+                out.push(format!(
+                    "rule `{rule}` ({origin}) denies only addresses the guest got by resolving \
+                     a matching name: the same host written as an IP literal is not covered \
+                     (deny its addresses too, e.g. --net='deny {} {} ADDRESS')",
+                    Roles::of(
+                        &rule
+                            .roles
+                            .iter()
+                            .filter(|r| *r != Role::Resolve)
+                            .collect::<Vec<_>>()
+                    ),
+                    rule.proto
+                ));
+            }
             continue;
         }
         if !has_deny
@@ -153,6 +170,26 @@ mod tests {
                 &[],
             ),
             (&["allow connect tcp 127.0.0.1:80"], &[], &[], &[]),
+            // A deny by name cannot cover IP literals (issue 17 item 7).
+            (
+                &["allow connect tcp 127.0.0.1", "deny connect tcp evil.example"],
+                &[],
+                &[],
+                &["the same host written as an IP literal is not covered (deny its addresses too, e.g. --net='deny connect tcp ADDRESS')"],
+            ),
+            (
+                &["allow connect tcp 127.0.0.1", "deny connect,resolve *.evil.example"],
+                &[],
+                &[],
+                &["rule `deny connect,resolve any *.evil.example` (--net) denies only addresses the guest got by resolving a matching name: the same host written as an IP literal is not covered (deny its addresses too, e.g. --net='deny connect any ADDRESS')"],
+            ),
+            // Denying only the resolution is a name rule: nothing to warn about.
+            (
+                &["allow connect tcp 127.0.0.1", "deny resolve evil.example"],
+                &[],
+                &[],
+                &[],
+            ),
             // WAMR's flags grant inbound themselves: no such warning.
             (&[], &["127.0.0.1/32"], &[], &[]),
         ];

@@ -362,7 +362,11 @@ except socket.gaierror as e:
         assert!(host.status.success(), "{host:?}");
         let want = String::from_utf8_lossy(&host.stdout).trim().to_string();
         assert!(want.starts_with("ip "), "the host resolves {name}: {want}");
-        let out = run("net/getaddrinfo.c", &["--allow-resolve=*"], &["lookup", name]);
+        let out = run(
+            "net/getaddrinfo.c",
+            &["--allow-resolve=*"],
+            &["lookup", name],
+        );
         let mut got: Vec<&str> = out.stdout.lines().collect();
         got.sort_unstable();
         got.dedup();

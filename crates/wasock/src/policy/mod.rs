@@ -377,7 +377,8 @@ fn legacy_addr_denial(
 
 /// A callback consulted for every decision no `deny` rule made: `Some(Allow)` or `Some(Deny)`
 /// overrides the rules' verdict, `None` keeps it. It runs on the guest thread making the call
-/// (for `recv`, once per datagram), and while the instance's DNS-pin lock is held if the
+/// (for `recv`, once per datagram; for a multicast join, once for `send` and once for `recv`
+/// of the group with port 0), and while the instance's DNS-pin lock is held if the
 /// policy has host-pattern rules: keep it quick and never block in it.
 pub type Hook = Arc<dyn Fn(&Query<'_>) -> Option<Action> + Send + Sync>;
 

@@ -256,6 +256,27 @@ fn multicast_joins_need_a_grant() {
     );
     out.assert_oks(&["ip_add_membership", "ipv6_join_group"]);
     assert!(out.denials().is_empty(), "{}", out.show());
+    // policy explain explains both roles of a join.
+    let ex = wasock(&[
+        "policy",
+        "explain",
+        "allow send,recv udp 239.0.0.0/8",
+        "deny recv udp 239.1.2.3",
+        "join",
+        "239.1.2.3",
+    ]);
+    let stdout = String::from_utf8_lossy(&ex.stdout);
+    assert_eq!(ex.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "join udp 239.1.2.3: needs send and recv of 239.1.2.3:0",
+            "  send udp 239.1.2.3:0: allowed by rule 1 `allow send,recv udp 239.0.0.0/8` (argument 1)",
+            "  recv udp 239.1.2.3:0: denied by rule 2 `deny recv udp 239.1.2.3` (argument 2)",
+        ],
+        "{stdout}"
+    );
 }
 
 /// Item 11: a guest-chosen name can neither forge a log line nor flood the log.

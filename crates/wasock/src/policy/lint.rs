@@ -7,25 +7,14 @@ pub(super) fn lints(p: &Policy) -> Vec<String> {
     let mut out = Vec::new();
     let has_deny = p.rules.iter().any(|r| r.rule.action == Action::Deny);
     let outbound = [Role::Bind, Role::Connect, Role::Send];
+    let mut name_denies = Vec::new();
     for placed in p.rules.iter().filter(|r| !r.implied) {
         let (rule, origin) = (&placed.rule, &placed.origin);
         if rule.action == Action::Deny {
             // A host pattern matches the addresses the guest got by resolving the name: a
             // guest that writes the address as a literal, never resolving, is not covered.
             if matches!(rule.target, Target::Host { .. }) && rule.roles.has_address_role() {
-                out.push(format!(
-                    "rule `{rule}` ({origin}) denies only addresses the guest got by resolving \
-                     a matching name: the same host written as an IP literal is not covered \
-                     (deny its addresses too, e.g. --net='deny {} {} ADDRESS')",
-                    Roles::of(
-                        &rule
-                            .roles
-                            .iter()
-                            .filter(|r| *r != Role::Resolve)
-                            .collect::<Vec<_>>()
-                    ),
-                    rule.proto
-                ));
+                name_denies.push(placed);
             }
             continue;
         }
@@ -52,6 +41,29 @@ pub(super) fn lints(p: &Policy) -> Vec<String> {
                 ));
             }
         }
+    }
+    // One warning for all such rules: a generated policy may hold thousands.
+    if let Some(first) = name_denies.first() {
+        let rule = &first.rule;
+        let more = match name_denies.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more such rule)".to_string(),
+            n => format!(" (and {n} more such rules)"),
+        };
+        out.push(format!(
+            "rule `{rule}` ({}){more} denies only addresses the guest got by resolving a \
+             matching name: the same host written as an IP literal is not covered (deny its \
+             addresses too, e.g. --net='deny {} {} ADDRESS')",
+            first.origin,
+            Roles::of(
+                &rule
+                    .roles
+                    .iter()
+                    .filter(|r| *r != Role::Resolve)
+                    .collect::<Vec<_>>()
+            ),
+            rule.proto
+        ));
     }
     let allows = |role: Role| {
         p.rules
@@ -182,6 +194,18 @@ mod tests {
                 &[],
                 &[],
                 &["rule `deny connect,resolve any *.evil.example` (--net) denies only addresses the guest got by resolving a matching name: the same host written as an IP literal is not covered (deny its addresses too, e.g. --net='deny connect any ADDRESS')"],
+            ),
+            // One warning however many such rules.
+            (
+                &[
+                    "allow connect tcp 127.0.0.1",
+                    "deny connect tcp a.example",
+                    "deny send udp b.example",
+                    "deny connect any c.example",
+                ],
+                &[],
+                &[],
+                &["rule `deny connect tcp a.example` (--net) (and 2 more such rules) denies only"],
             ),
             // Denying only the resolution is a name rule: nothing to warn about.
             (

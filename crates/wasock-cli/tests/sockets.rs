@@ -378,8 +378,13 @@ except socket.gaierror as e:
 
 #[test]
 fn every_socket_option_round_trips() {
-    // No --addr-pool: options need no grant.
-    let out = run("net/options.c", &[], &[]);
+    // No --addr-pool: options need no grant, except a multicast join (send and recv for the
+    // group, docs/network-policy.md).
+    let out = run(
+        "net/options.c",
+        &["--net=allow send,recv udp 224.0.0.251"],
+        &[],
+    );
     out.assert_oks(&[
         "type_error",
         "booleans",

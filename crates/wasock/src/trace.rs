@@ -112,9 +112,15 @@ impl NetTrace {
         if !self.enabled {
             return;
         }
-        // Details can carry guest strings (host names): escape them so one call is one line.
-        let body = format!("{op}{detail} -> {result}");
-        let line = format!("wasock: trace: {}\n", printable(&body));
+        // Details can carry guest strings (host names): escape and bound them so one call is
+        // one line of bounded length, with its result always shown.
+        let detail = detail.to_string();
+        let line = format!(
+            "wasock: trace: {}{} -> {}\n",
+            printable(op),
+            printable(&detail),
+            printable(result)
+        );
         let _ = sink.write_all(line.as_bytes());
     }
 }
@@ -249,6 +255,12 @@ mod tests {
             ),
             (false, "sock_bind", "(fd=3)", "ok", ""),
         ];
+        let long = format!("({})", "n".repeat(10 * 1024));
+        let mut out = Vec::new();
+        NetTrace::new(true).log_to(&mut out, "resolve", format_args!("{long}"), "EACCES");
+        let line = String::from_utf8(out).unwrap();
+        assert!(line.len() < 400, "{line}");
+        assert!(line.ends_with("more bytes] -> EACCES\n"), "{line}");
         for (enabled, op, detail, result, want) in cases {
             let t = NetTrace::new(*enabled);
             assert_eq!(t.enabled(), *enabled);

@@ -1,14 +1,17 @@
-//! `sock_get_*` / `sock_set_*`: socket options (docs/socket-abi.md). No pool or rights check; a
+//! `sock_get_*` / `sock_set_*`: socket options (docs/socket-abi.md). No pool or rights check,
+//! except for a multicast join, which the policy governs (see [`sock_set_ip_add_membership`]); a
 //! non-socket fd is `ENOTSOCK`. Getters write exactly their slot: 1 byte for booleans and TTLs,
 //! 4 for sizes and seconds, 8 for timeouts. Setters treat any non-zero value as true (POSIX),
 //! not just the low byte as WAMR does.
 
 use super::addr::{decode_addr_ip, ADDR_IP_SIZE};
+use super::guard::check;
 use super::sock::any_socket;
 use crate::abi::{Errno, GuestMemory, WasiResult};
+use crate::policy::Op;
 use crate::wasi::WasiCtx;
 use rustix::net::sockopt::{self as so, Timeout};
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 /// Defines a boolean option's setter and getter over rustix's sockopt pair.
@@ -282,6 +285,12 @@ fn membership(
 ) -> WasiResult<()> {
     let group = decode_addr_ip(&mem.array::<{ ADDR_IP_SIZE as usize }>(group)?);
     let s = any_socket(cx, fd)?;
+    if join {
+        // A join makes the kernel send IGMP/MLD reports naming the group (egress) and asks for
+        // the group's traffic: it needs `send` and `recv` for the group (port 0). Leaving a
+        // group the socket could join needs nothing.
+        check(cx, Op::Join, s.proto(), SocketAddr::new(group, 0))?;
+    }
     match (group, join) {
         (IpAddr::V4(g), true) => Ok(so::set_ip_add_membership(&s.inner, &g, &iface_v4(iface))?),
         (IpAddr::V4(g), false) => Ok(so::set_ip_drop_membership(&s.inner, &g, &iface_v4(iface))?),
@@ -295,7 +304,8 @@ fn iface_v4(raw: u32) -> std::net::Ipv4Addr {
     std::net::Ipv4Addr::from(raw.to_le_bytes())
 }
 
-/// `sock_set_ip_add_membership(fd, group, iface)`.
+/// `sock_set_ip_add_membership(fd, group, iface)`: `IP_ADD_MEMBERSHIP` or `IPV6_JOIN_GROUP`
+/// by the group's family; `EACCES` unless the policy allows `send` and `recv` for the group.
 pub fn sock_set_ip_add_membership(
     cx: &WasiCtx,
     mem: &mut GuestMemory<'_>,

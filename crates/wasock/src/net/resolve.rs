@@ -181,7 +181,7 @@ fn pin(cx: &WasiCtx, host: &str, entries: &mut Vec<Answer>) -> WasiResult<()> {
     entries.retain(|(a, _)| admitted.contains(&a.ip().to_canonical()));
     if entries.len() < before {
         cx.denials.notice(
-            &format!("pinned {host}"),
+            &format!("pinned {}", crate::policy::printable(host)),
             &format!(
                 "resolve of {}: dropped addresses outside its first answer (DNS pinning: a name \
                  grants only what it first resolved to)",

@@ -242,7 +242,10 @@ pub(crate) fn parse_entry(
     }
     // iwasm treats an all-zero address as "every address of the family" whatever the mask;
     // wasock takes the mask literally, which is narrower: warn so nobody loses access silently.
-    if ip.is_unspecified() && prefix > 0 {
+    // A full mask (`0.0.0.0/32`, `::/128`) is the wildcard address itself, which a server
+    // binding every interface needs: that is meant, not a mistake.
+    let full = if ip.is_ipv4() { 32 } else { 128 };
+    if ip.is_unspecified() && prefix > 0 && prefix < full {
         let (first, last) = entry.range();
         let covers = if first == last {
             format!("only the address {first}")
@@ -416,8 +419,8 @@ mod tests {
             ("255.255.255.255/31", "255.255.255.254/31", 0),
             ("0.0.0.0/0", "0.0.0.0/0", 0),
             ("0.0.0.0/15", "0.0.0.0/15", 1),
-            ("0.0.0.0/32", "0.0.0.0/32", 1),
-            ("0.0.0.0", "0.0.0.0/32", 1),
+            ("0.0.0.0/32", "0.0.0.0/32", 0),
+            ("0.0.0.0", "0.0.0.0/32", 0),
             ("::1", "::1/128", 0),
             ("::1/128", "::1/128", 0),
             ("0:0:0:0:0:0:0:1/128", "::1/128", 0),
@@ -430,8 +433,8 @@ mod tests {
             ("fe80::1/10", "fe80::/10", 0),
             ("::/0", "::/0", 0),
             ("::/64", "::/64", 1),
-            ("::", "::/128", 1),
-            ("::/128", "::/128", 1),
+            ("::", "::/128", 0),
+            ("::/128", "::/128", 0),
             ("127.0.0.1/32:80", "127.0.0.1/32:80", 0),
             ("127.0.0.1:80", "127.0.0.1/32:80", 0),
             ("127.0.0.1/32:8000-8100", "127.0.0.1/32:8000-8100", 0),
@@ -445,7 +448,7 @@ mod tests {
             ("[::1]/128", "::1/128", 0),
             ("[fe80::]/10", "fe80::/10", 0),
             ("[2001:db8::]/32:1000-2000", "[2001:db8::]/32:1000-2000", 0),
-            ("[::]:0", "[::]/128:0", 1),
+            ("[::]:0", "[::]/128:0", 0),
             // IPv4-mapped entries become the IPv4 entry they denote (with a warning).
             ("::ffff:127.0.0.1/128", "127.0.0.1/32", 1),
             ("::ffff:127.0.0.1", "127.0.0.1/32", 1),
@@ -677,9 +680,16 @@ mod tests {
                 Some("--addr-pool entry `0.0.0.0/15` allows only 0.0.0.0 to 0.1.255.255: iwasm treats an all-zero address as every IPv4 address whatever the mask, wasock does not (write 0.0.0.0/0 to allow every IPv4 address)"),
             ),
             (
-                "0.0.0.0/32",
-                Some("--addr-pool entry `0.0.0.0/32` allows only the address 0.0.0.0: iwasm treats an all-zero address as every IPv4 address whatever the mask, wasock does not (write 0.0.0.0/0 to allow every IPv4 address)"),
+                "0.0.0.0/31",
+                Some("--addr-pool entry `0.0.0.0/31` allows only 0.0.0.0 to 0.0.0.1: iwasm treats an all-zero address as every IPv4 address whatever the mask, wasock does not (write 0.0.0.0/0 to allow every IPv4 address)"),
             ),
+            // The wildcard address itself, as a server binding every interface needs it, is
+            // meant (issue 19): no warning.
+            ("0.0.0.0/32:8000", None),
+            ("0.0.0.0/32", None),
+            ("0.0.0.0", None),
+            ("::/128", None),
+            ("[::]:8000", None),
             (
                 "::/64",
                 Some("--addr-pool entry `::/64` allows only :: to ::ffff:ffff:ffff:ffff: iwasm treats an all-zero address as every IPv6 address whatever the mask, wasock does not (write ::/0 to allow every IPv6 address)"),

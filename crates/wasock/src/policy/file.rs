@@ -53,12 +53,33 @@ struct Spec {
     allow_resolve: Vec<Spanned<String>>,
 }
 
-/// Line and column (from 1) of byte `offset` in `text`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    (line, col)
+/// Where each line of a file starts, so that locating a value costs a binary search instead
+/// of a scan from the top: once per rule, a scan made loading N rules quadratic (issue 17).
+struct Lines {
+    /// Byte offset of the first byte of each line; `starts[0]` is 0.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl Lines {
+    /// Indexes `text` in one pass.
+    fn new(text: &str) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// Line and column (from 1, the column in bytes) of byte `offset`, clamped to the end.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.len);
+        // The number of lines starting at or before `offset` is the line's number.
+        let line = self.starts.partition_point(|&s| s <= offset);
+        (line, offset - self.starts[line - 1] + 1)
+    }
 }
 
 /// A rule given as a table, turned into `--net` syntax.
@@ -121,8 +142,9 @@ impl Policy {
 
     /// As [`Policy::add_file`], from text; `name` stands for the file in messages and origins.
     pub fn add_toml(&mut self, text: &str, name: &str) -> Result<usize, Vec<FileError>> {
+        let lines = Lines::new(text);
         let at = |span: Range<usize>, message: String| {
-            let (line, col) = line_col(text, span.start);
+            let (line, col) = lines.line_col(span.start);
             FileError {
                 path: name.to_string(),
                 line,
@@ -150,7 +172,7 @@ impl Policy {
                 toml::Value::Table(t) => table_rule(t),
                 _ => Err("a rule is a string in --net syntax or a table".to_string()),
             };
-            let (line, _) = line_col(text, span.start);
+            let (line, _) = lines.line_col(span.start);
             let origin = format!("{name}:{line}");
             match rule_text
                 .and_then(|rule| next.add_net_rule(&rule, &origin).map_err(|e| e.to_string()))
@@ -301,12 +323,36 @@ allow-resolve = ["localhost"]
 
     #[test]
     fn line_col_counts_from_one() {
-        let t = "ab\ncd\n\nx";
-        assert_eq!(line_col(t, 0), (1, 1));
-        assert_eq!(line_col(t, 1), (1, 2));
-        assert_eq!(line_col(t, 3), (2, 1));
-        assert_eq!(line_col(t, 7), (4, 1));
-        assert_eq!(line_col(t, 99), (4, 2));
+        let t = Lines::new("ab\ncd\n\nx");
+        assert_eq!(t.line_col(0), (1, 1));
+        assert_eq!(t.line_col(1), (1, 2));
+        assert_eq!(t.line_col(2), (1, 3), "the newline ends its line");
+        assert_eq!(t.line_col(3), (2, 1));
+        assert_eq!(t.line_col(6), (3, 1));
+        assert_eq!(t.line_col(7), (4, 1));
+        assert_eq!(t.line_col(99), (4, 2));
+        assert_eq!(Lines::new("").line_col(0), (1, 1));
+    }
+
+    /// The index answers as a scan from the top of the text would, at every offset; it is
+    /// built once per file, so locating N rules is N binary searches (40,000 rules took 8.6 s
+    /// of scanning before, see issue 17).
+    #[test]
+    fn line_index_agrees_with_a_scan() {
+        let text = "rules = [\n  \"allow connect tcp 1.2.3.4\",\n\n\n  \"é€\"\r\n]\nx";
+        let lines = Lines::new(text);
+        assert_eq!(lines.starts.len(), text.matches('\n').count() + 1);
+        for offset in 0..=text.len() + 2 {
+            let before = &text.as_bytes()[..offset.min(text.len())];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = before.len()
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)
+                + 1;
+            assert_eq!(lines.line_col(offset), (line, col), "offset {offset}");
+        }
     }
 
     #[test]

@@ -1,15 +1,21 @@
 //! Start-up warnings about grants that are easy to get wrong (docs/network-policy.md).
 
-use super::{Action, HostPattern, Policy, Role, Target};
+use super::{Action, HostPattern, Policy, Role, Roles, Target};
 
 /// The warnings for `p`, one line each (without the `wasock: warning: ` prefix).
 pub(super) fn lints(p: &Policy) -> Vec<String> {
     let mut out = Vec::new();
     let has_deny = p.rules.iter().any(|r| r.rule.action == Action::Deny);
     let outbound = [Role::Bind, Role::Connect, Role::Send];
+    let mut name_denies = Vec::new();
     for placed in p.rules.iter().filter(|r| !r.implied) {
         let (rule, origin) = (&placed.rule, &placed.origin);
-        if rule.action != Action::Allow {
+        if rule.action == Action::Deny {
+            // A host pattern matches the addresses the guest got by resolving the name: a
+            // guest that writes the address as a literal, never resolving, is not covered.
+            if matches!(rule.target, Target::Host { .. }) && rule.roles.has_address_role() {
+                name_denies.push(placed);
+            }
             continue;
         }
         if !has_deny
@@ -35,6 +41,29 @@ pub(super) fn lints(p: &Policy) -> Vec<String> {
                 ));
             }
         }
+    }
+    // One warning for all such rules: a generated policy may hold thousands.
+    if let Some(first) = name_denies.first() {
+        let rule = &first.rule;
+        let more = match name_denies.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more such rule)".to_string(),
+            n => format!(" (and {n} more such rules)"),
+        };
+        out.push(format!(
+            "rule `{rule}` ({}){more} denies only addresses the guest got by resolving a \
+             matching name: the same host written as an IP literal is not covered (deny its \
+             addresses too, e.g. --net='deny {} {} ADDRESS')",
+            first.origin,
+            Roles::of(
+                &rule
+                    .roles
+                    .iter()
+                    .filter(|r| *r != Role::Resolve)
+                    .collect::<Vec<_>>()
+            ),
+            rule.proto
+        ));
     }
     let allows = |role: Role| {
         p.rules
@@ -153,6 +182,38 @@ mod tests {
                 &[],
             ),
             (&["allow connect tcp 127.0.0.1:80"], &[], &[], &[]),
+            // A deny by name cannot cover IP literals (issue 17 item 7).
+            (
+                &["allow connect tcp 127.0.0.1", "deny connect tcp evil.example"],
+                &[],
+                &[],
+                &["the same host written as an IP literal is not covered (deny its addresses too, e.g. --net='deny connect tcp ADDRESS')"],
+            ),
+            (
+                &["allow connect tcp 127.0.0.1", "deny connect,resolve *.evil.example"],
+                &[],
+                &[],
+                &["rule `deny connect,resolve any *.evil.example` (--net) denies only addresses the guest got by resolving a matching name: the same host written as an IP literal is not covered (deny its addresses too, e.g. --net='deny connect any ADDRESS')"],
+            ),
+            // One warning however many such rules.
+            (
+                &[
+                    "allow connect tcp 127.0.0.1",
+                    "deny connect tcp a.example",
+                    "deny send udp b.example",
+                    "deny connect any c.example",
+                ],
+                &[],
+                &[],
+                &["rule `deny connect tcp a.example` (--net) (and 2 more such rules) denies only"],
+            ),
+            // Denying only the resolution is a name rule: nothing to warn about.
+            (
+                &["allow connect tcp 127.0.0.1", "deny resolve evil.example"],
+                &[],
+                &[],
+                &[],
+            ),
             // WAMR's flags grant inbound themselves: no such warning.
             (&[], &["127.0.0.1/32"], &[], &[]),
         ];

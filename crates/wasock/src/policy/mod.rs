@@ -16,7 +16,9 @@
 //!   only for IPv6 sockets. A mapped entry with a prefix below 96 stays an IPv6 entry and, like
 //!   `::/0`, never matches a mapped target.
 //! * Matching is strict CIDR (`0.0.0.0/15` is 0.0.0.0–0.1.255.255), families never cross, the
-//!   unspecified address is an ordinary target, and the IPv6 scope id is not part of a match.
+//!   unspecified address is an ordinary target for `bind` (as a `connect`/`send` destination it
+//!   is the loopback address Linux sends it to, see [`destination`]), and the IPv6 scope id is
+//!   not part of a match.
 //! * Names are matched case-insensitively with one trailing dot ignored; IP literals need no
 //!   permission (they cause no DNS traffic, and the rules still govern their use).
 
@@ -55,6 +57,10 @@ pub enum Op {
     Accept,
     /// An incoming datagram: checked against its source.
     Recv,
+    /// A multicast join (`IP_ADD_MEMBERSHIP`, `IPV6_JOIN_GROUP`): the caller checks the group
+    /// with port 0. It needs both `send` (the kernel reports the membership to the group, which
+    /// is egress) and `recv` (it asks for the group's traffic).
+    Join,
 }
 
 impl Op {
@@ -63,9 +69,21 @@ impl Op {
         match self {
             Op::Bind | Op::Listen => Role::Bind,
             Op::Connect => Role::Connect,
-            Op::SendTo => Role::Send,
+            Op::SendTo | Op::Join => Role::Send,
             Op::Accept => Role::Accept,
             Op::Recv => Role::Recv,
+        }
+    }
+
+    /// Every role the operation needs (a join needs two).
+    fn roles(self) -> &'static [Role] {
+        match self {
+            Op::Join => &[Role::Send, Role::Recv],
+            Op::Bind | Op::Listen => &[Role::Bind],
+            Op::Connect => &[Role::Connect],
+            Op::SendTo => &[Role::Send],
+            Op::Accept => &[Role::Accept],
+            Op::Recv => &[Role::Recv],
         }
     }
 }
@@ -79,6 +97,7 @@ impl fmt::Display for Op {
             Op::Listen => "listen",
             Op::Accept => "accept",
             Op::Recv => "recv",
+            Op::Join => "join",
         })
     }
 }
@@ -143,8 +162,12 @@ pub enum Denial {
         op: Op,
         /// The socket's protocol.
         proto: Proto,
-        /// The address, canonicalised (a mapped IPv6 address appears as IPv4).
+        /// The address as matched (see [`destination`]): a mapped IPv6 address appears as
+        /// IPv4, an unspecified destination as the loopback address.
         addr: SocketAddr,
+        /// The destination as the guest gave it, when it is matched as another (`0.0.0.0:80`
+        /// matched as `127.0.0.1:80`).
+        given: Option<SocketAddr>,
         /// Why.
         reason: Reason,
     },
@@ -177,7 +200,8 @@ impl Denial {
             Denial::Addr {
                 op, proto, addr, ..
             } => format!("{op} {proto} {addr}"),
-            Denial::Resolve { host, .. } => format!("resolve {host}"),
+            // Bounded: the guest chooses the name, and the log keeps up to 1,000 keys.
+            Denial::Resolve { host, .. } => format!("resolve {}", printable(host)),
         }
     }
 }
@@ -186,24 +210,35 @@ impl fmt::Display for Denial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Denial::Addr {
+                op: Op::Join,
+                proto,
+                addr,
+                reason,
+                ..
+            } => join_denial(f, *proto, addr.ip(), reason),
+            Denial::Addr {
                 op,
                 addr,
+                given,
                 reason:
                     Reason::NoRule {
                         legacy: true,
                         port_only,
                     },
                 ..
-            } if !op.role().is_inbound() => legacy_addr_denial(f, *op, *addr, *port_only),
+            } if !op.role().is_inbound() => legacy_addr_denial(f, *op, *addr, *given, *port_only),
             Denial::Addr {
                 op,
                 proto,
                 addr,
+                given,
                 reason,
             } => {
                 let inbound = op.role().is_inbound();
                 let dir = if inbound { "from" } else { "to" };
-                write!(f, "denied {op} {proto} {dir} {addr}: ")?;
+                write!(f, "denied {op} {proto} {dir} {addr}")?;
+                write_given(f, *given)?;
+                f.write_str(": ")?;
                 match reason {
                     Reason::NoRule { .. } => {
                         // The narrowest rule that allows exactly this; inbound peers without
@@ -266,11 +301,56 @@ fn write_reason(f: &mut fmt::Formatter<'_>, reason: &Reason) -> fmt::Result {
     }
 }
 
+/// ` (given as 0.0.0.0:80, which the kernel sends to the local host)` after a destination the
+/// policy matched as another address.
+fn write_given(f: &mut fmt::Formatter<'_>, given: Option<SocketAddr>) -> fmt::Result {
+    match given {
+        Some(g) => write!(
+            f,
+            " (given as {g}, which the kernel sends to the local host)"
+        ),
+        None => Ok(()),
+    }
+}
+
+/// `denied IP_ADD_MEMBERSHIP of group G (udp socket): …`, naming the socket option the guest
+/// used and a rule that grants both roles a join needs.
+fn join_denial(
+    f: &mut fmt::Formatter<'_>,
+    proto: Proto,
+    group: IpAddr,
+    reason: &Reason,
+) -> fmt::Result {
+    let flag = if group.is_ipv4() {
+        "IP_ADD_MEMBERSHIP"
+    } else {
+        "IPV6_JOIN_GROUP"
+    };
+    write!(f, "denied {flag} of group {group} ({proto} socket): ")?;
+    match reason {
+        Reason::NoRule { legacy: true, .. } => {
+            let fix = PoolEntry {
+                net: group,
+                prefix: if group.is_ipv4() { 32 } else { 128 },
+                ports: None,
+            };
+            write!(f, "not in --addr-pool (allow it with --addr-pool={fix})")
+        }
+        Reason::NoRule { .. } => write!(
+            f,
+            "no rule allows it (a join needs send and recv for the group: allow it with \
+             --net='allow send,recv {proto} {group}')"
+        ),
+        other => write_reason(f, other),
+    }
+}
+
 /// iwasm users' form: `denied connect to A: not in --addr-pool (allow it with --addr-pool=…)`.
 fn legacy_addr_denial(
     f: &mut fmt::Formatter<'_>,
     op: Op,
     addr: SocketAddr,
+    given: Option<SocketAddr>,
     port_only: bool,
 ) -> fmt::Result {
     // The suggestion is the narrowest entry that would allow exactly this target, written in
@@ -281,7 +361,9 @@ fn legacy_addr_denial(
         prefix: max,
         ports: port_only.then_some((addr.port(), addr.port())),
     };
-    write!(f, "denied {op} to {addr}: ")?;
+    write!(f, "denied {op} to {addr}")?;
+    write_given(f, given)?;
+    f.write_str(": ")?;
     if port_only {
         write!(f, "port {} ", addr.port())?;
     }
@@ -295,7 +377,8 @@ fn legacy_addr_denial(
 
 /// A callback consulted for every decision no `deny` rule made: `Some(Allow)` or `Some(Deny)`
 /// overrides the rules' verdict, `None` keeps it. It runs on the guest thread making the call
-/// (for `recv`, once per datagram), and while the instance's DNS-pin lock is held if the
+/// (for `recv`, once per datagram; for a multicast join, once for `send` and once for `recv`
+/// of the group with port 0), and while the instance's DNS-pin lock is held if the
 /// policy has host-pattern rules: keep it quick and never block in it.
 pub type Hook = Arc<dyn Fn(&Query<'_>) -> Option<Action> + Send + Sync>;
 
@@ -462,9 +545,21 @@ impl Policy {
     }
 
     /// Which rule decides `q`, given the names resolved so far.
+    ///
+    /// A UDP `connect` fixes the destination of every later `send()`, so `deny send` rules
+    /// for the peer deny it too (else `connect(X)` + `send()` would bypass `deny send … X`).
     pub fn decide(&self, q: &Query<'_>, pins: &DnsPins) -> Decision {
+        let as_send = Query {
+            role: Role::Send,
+            ..*q
+        };
+        let udp_connect = q.role == Role::Connect && q.proto == Proto::Udp;
         let matching: Vec<usize> = (0..self.rules.len())
-            .filter(|&i| self.rules[i].rule.matches(q, pins))
+            .filter(|&i| {
+                let rule = &self.rules[i].rule;
+                rule.matches(q, pins)
+                    || (udp_connect && rule.action == Action::Deny && rule.matches(&as_send, pins))
+            })
             .collect();
         let deny = matching
             .iter()
@@ -510,7 +605,8 @@ impl Policy {
         }
     }
 
-    /// Decides whether `op` on a `proto` socket may use `addr` (canonicalised first).
+    /// Decides whether `op` on a `proto` socket may use `addr`, matched as [`destination`]
+    /// says; a join must be allowed for both its roles.
     pub fn check_addr(
         &self,
         op: Op,
@@ -518,22 +614,26 @@ impl Policy {
         addr: SocketAddr,
         pins: &DnsPins,
     ) -> Result<(), Denial> {
-        let addr = canonicalize(addr);
-        let q = Query {
-            role: op.role(),
-            proto,
-            subject: Subject::Addr(addr),
-        };
-        let d = self.decide(&q, pins);
-        if d.allowed {
-            return Ok(());
+        let matched = destination(op.role(), addr);
+        let canon = canonicalize(addr);
+        for &role in op.roles() {
+            let q = Query {
+                role,
+                proto,
+                subject: Subject::Addr(matched),
+            };
+            let d = self.decide(&q, pins);
+            if !d.allowed {
+                return Err(Denial::Addr {
+                    op,
+                    proto,
+                    addr: matched,
+                    given: (matched != canon).then_some(canon),
+                    reason: self.reason(&d, &q, pins),
+                });
+            }
         }
-        Err(Denial::Addr {
-            op,
-            proto,
-            addr,
-            reason: self.reason(&d, &q, pins),
-        })
+        Ok(())
     }
 
     /// Decides whether `host` may be resolved; IP literals always may.
@@ -588,6 +688,21 @@ impl Policy {
     }
 }
 
+/// The address a `role` query is matched as: [`canonicalize`]d, and for `connect` and `send`
+/// an unspecified destination (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) as the loopback address of
+/// its family (port kept), since that is where Linux sends it. `bind` keeps the wildcard.
+pub fn destination(role: Role, addr: SocketAddr) -> SocketAddr {
+    let addr = canonicalize(addr);
+    if !matches!(role, Role::Connect | Role::Send) || !addr.ip().is_unspecified() {
+        return addr;
+    }
+    let lo = match addr.ip() {
+        IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+    };
+    SocketAddr::new(lo, addr.port())
+}
+
 /// The form used for matching: `::ffff:a.b.c.d` becomes `a.b.c.d` (port kept), all else as is.
 pub fn canonicalize(addr: SocketAddr) -> SocketAddr {
     match addr {
@@ -599,20 +714,34 @@ pub fn canonicalize(addr: SocketAddr) -> SocketAddr {
     }
 }
 
-/// Escapes control characters and line-breaking whitespace (and `\` itself, to stay
-/// unambiguous) so a guest-chosen string cannot forge or split a diagnostic line on stderr.
+/// The most bytes of a guest-chosen string a diagnostic shows: more than the longest DNS name
+/// (253), so a real name is never cut.
+pub(crate) const MAX_SHOWN: usize = 255;
+
+/// A guest-chosen string (a host name) made safe for a diagnostic line: control characters and
+/// line-breaking whitespace are escaped (and `\` itself, to stay unambiguous), so it cannot
+/// forge or split a line on stderr, and only its first [`MAX_SHOWN`] bytes are shown, followed
+/// by `[... N more bytes]`, so it cannot flood the log either.
 pub(crate) fn printable(s: &str) -> Cow<'_, str> {
     let needs = |c: char| c.is_control() || (c.is_whitespace() && c != ' ') || c == '\\';
-    if !s.chars().any(needs) {
+    let mut cut = s.len().min(MAX_SHOWN);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let (shown, rest) = s.split_at(cut);
+    if rest.is_empty() && !shown.chars().any(needs) {
         return Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let mut out = String::with_capacity(shown.len() + 24);
+    for c in shown.chars() {
         if needs(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
         }
+    }
+    if !rest.is_empty() {
+        out.push_str(&format!("[... {} more bytes]", rest.len()));
     }
     Cow::Owned(out)
 }
@@ -685,6 +814,8 @@ mod tests {
         ];
         for op in OPS {
             for (a, ok) in cases {
+                // A destination of 0.0.0.0 or :: goes to loopback, and is matched so.
+                let ok = ok || (matches!(op, Op::Connect | Op::SendTo) && a.contains(":0"));
                 assert_eq!(
                     p.check_addr(op, Proto::Tcp, sa(a), &DnsPins::default())
                         .is_ok(),
@@ -931,6 +1062,47 @@ mod tests {
         assert_eq!(printable("a\u{2028}b"), "a\\u{2028}b");
     }
 
+    #[test]
+    fn printable_cuts_long_strings() {
+        let name = "a".repeat(253);
+        assert!(
+            matches!(printable(&name), Cow::Borrowed(_)),
+            "a DNS name is never cut"
+        );
+        let long = "b".repeat(10 * 1024);
+        let shown = printable(&long);
+        assert_eq!(
+            shown,
+            format!(
+                "{}[... {} more bytes]",
+                "b".repeat(MAX_SHOWN),
+                10 * 1024 - MAX_SHOWN
+            )
+        );
+        // Cut on a character boundary (é is 2 bytes), escaping what is kept.
+        let s = format!("\n{}", "é".repeat(200));
+        let shown = printable(&s);
+        assert!(shown.starts_with("\\né"), "{shown}");
+        assert!(shown.ends_with("[... 146 more bytes]"), "{shown}");
+        // Control bytes past the cut are not shown at all.
+        let s = format!("{}\nwasock: denied forged", "c".repeat(MAX_SHOWN));
+        assert!(!printable(&s).contains('\n'));
+    }
+
+    #[test]
+    fn long_and_forged_names_make_one_bounded_denial_line() {
+        let p = Policy::new();
+        let forged = "x\nwasock: denied connect to 10.0.0.1:80: forged";
+        let huge = format!("{}.example", "a".repeat(10 * 1024));
+        for host in [forged, huge.as_str()] {
+            let d = p.check_resolve(host, &DnsPins::default()).unwrap_err();
+            let line = d.to_string();
+            assert!(!line.contains('\n'), "{line}");
+            assert!(line.len() < 2 * MAX_SHOWN + 200, "{} bytes", line.len());
+            assert!(d.key().len() < MAX_SHOWN + 50);
+        }
+    }
+
     fn rules(list: &[&str]) -> Policy {
         let mut p = Policy::new();
         for r in list {
@@ -1151,6 +1323,156 @@ mod tests {
         let mut open = rules(&["allow accept tcp *"]);
         open.set_hook(|_| None);
         assert!(!open.is_open(Role::Accept, Proto::Tcp));
+    }
+
+    #[test]
+    fn unspecified_destinations_are_matched_as_loopback() {
+        let p = rules(&[
+            "allow connect,send any *",
+            "deny connect,send any 127.0.0.0/8",
+            "deny connect,send any ::1",
+            "allow bind tcp 0.0.0.0:8080",
+        ]);
+        use Proto::{Tcp, Udp};
+        let cases: &[(Op, Proto, &str, bool)] = &[
+            (Op::Connect, Tcp, "0.0.0.0:80", false),
+            (Op::Connect, Tcp, "[::]:80", false),
+            (Op::Connect, Tcp, "[::ffff:0.0.0.0]:80", false),
+            (Op::SendTo, Udp, "0.0.0.0:53", false),
+            (Op::SendTo, Udp, "[::]:53", false),
+            (Op::Connect, Udp, "0.0.0.0:53", false),
+            (Op::Connect, Tcp, "10.0.0.1:80", true),
+            // bind keeps the wildcard: 0.0.0.0 is every local address, not loopback.
+            (Op::Bind, Tcp, "0.0.0.0:8080", true),
+            (Op::Bind, Tcp, "127.0.0.1:8080", false),
+        ];
+        for (op, proto, a, ok) in cases {
+            assert_eq!(allowed(&p, *op, *proto, a), *ok, "{op} {proto} {a}");
+        }
+        for (role, a, want) in [
+            (Role::Connect, "0.0.0.0:80", "127.0.0.1:80"),
+            (Role::Send, "[::]:53", "[::1]:53"),
+            (Role::Send, "[::ffff:0.0.0.0]:53", "127.0.0.1:53"),
+            (Role::Bind, "0.0.0.0:80", "0.0.0.0:80"),
+            (Role::Bind, "[::ffff:0.0.0.0]:80", "0.0.0.0:80"),
+            (Role::Accept, "0.0.0.0:80", "0.0.0.0:80"),
+            (Role::Connect, "10.0.0.1:80", "10.0.0.1:80"),
+        ] {
+            assert_eq!(destination(role, sa(a)).to_string(), want, "{role} {a}");
+        }
+        // The denial names both forms, and its fix is for the address really used.
+        let pins = DnsPins::default();
+        let d = rules(&["allow connect tcp 10.0.0.1"])
+            .check_addr(Op::Connect, Tcp, sa("0.0.0.0:80"), &pins)
+            .unwrap_err();
+        assert_eq!(
+            d.to_string(),
+            "denied connect tcp to 127.0.0.1:80 (given as 0.0.0.0:80, which the kernel sends to \
+             the local host): no rule allows it (allow it with --net='allow connect tcp 127.0.0.1:80')"
+        );
+        let d = policy(&["10.0.0.1"], &[])
+            .check_addr(Op::SendTo, Udp, sa("[::]:53"), &pins)
+            .unwrap_err();
+        assert_eq!(
+            d.to_string(),
+            "denied sendto to [::1]:53 (given as [::]:53, which the kernel sends to the local \
+             host): not in --addr-pool (allow it with --addr-pool=::1/128)"
+        );
+    }
+
+    #[test]
+    fn a_udp_connect_obeys_deny_send_rules() {
+        let p = rules(&[
+            "allow connect,send udp 127.0.0.0/8",
+            "deny send udp 127.0.0.2",
+            "allow connect tcp 127.0.0.2",
+        ]);
+        use Proto::{Tcp, Udp};
+        assert!(!allowed(&p, Op::Connect, Udp, "127.0.0.2:53"));
+        assert!(!allowed(&p, Op::SendTo, Udp, "127.0.0.2:53"));
+        assert!(allowed(&p, Op::Connect, Udp, "127.0.0.3:53"));
+        // A TCP connect sends no datagrams: send rules do not apply to it.
+        assert!(allowed(&p, Op::Connect, Tcp, "127.0.0.2:53"));
+        let d = p
+            .check_addr(Op::Connect, Udp, sa("127.0.0.2:53"), &DnsPins::default())
+            .unwrap_err();
+        assert_eq!(
+            d.to_string(),
+            "denied connect udp to 127.0.0.2:53: forbidden by rule `deny send udp 127.0.0.2` (--net)"
+        );
+        // An allow send does not stand in for an allow connect.
+        assert!(!allowed(
+            &rules(&["allow send udp 127.0.0.1"]),
+            Op::Connect,
+            Udp,
+            "127.0.0.1:53"
+        ));
+    }
+
+    #[test]
+    fn a_multicast_join_needs_send_and_recv_for_the_group() {
+        use Proto::Udp;
+        let pins = DnsPins::default();
+        let join = |p: &Policy, g: &str| p.check_addr(Op::Join, Udp, sa(g), &pins);
+        for (list, ok) in [
+            (&[][..], false),
+            (&["allow recv udp 239.1.2.3"][..], false),
+            (&["allow send udp 239.1.2.3"][..], false),
+            (&["allow send,recv udp 239.1.2.3"][..], true),
+            (&["allow send,recv udp 239.0.0.0/8"][..], true),
+            (&["allow send,recv tcp 239.1.2.3"][..], false),
+            // The group is checked with port 0.
+            (&["allow send,recv udp 239.1.2.3:5000"][..], false),
+            (
+                &["allow send,recv udp 239.0.0.0/8", "deny send udp 239.1.2.3"][..],
+                false,
+            ),
+            (&["allow send,recv udp *"][..], true),
+        ] {
+            assert_eq!(join(&rules(list), "239.1.2.3:0").is_ok(), ok, "{list:?}");
+        }
+        // --addr-pool grants send for its entries and recv from everyone: a pool entry for
+        // the group allows the join, as it allows sending to it.
+        assert!(join(&policy(&["239.1.2.3"], &[]), "239.1.2.3:0").is_ok());
+        let cases = [
+            (
+                rules(&["allow connect tcp 10.0.0.1"]),
+                "239.1.2.3:0",
+                "denied IP_ADD_MEMBERSHIP of group 239.1.2.3 (udp socket): no rule allows it (a \
+                 join needs send and recv for the group: allow it with --net='allow send,recv \
+                 udp 239.1.2.3')",
+            ),
+            (
+                rules(&["allow send,recv udp ff00::/8", "deny recv udp ff15::1:3"]),
+                "[ff15::1:3]:0",
+                "denied IPV6_JOIN_GROUP of group ff15::1:3 (udp socket): forbidden by rule \
+                 `deny recv udp ff15::1:3` (--net)",
+            ),
+            (
+                policy(&["127.0.0.1"], &[]),
+                "239.1.2.3:0",
+                "denied IP_ADD_MEMBERSHIP of group 239.1.2.3 (udp socket): not in --addr-pool \
+                 (allow it with --addr-pool=239.1.2.3/32)",
+            ),
+        ];
+        for (p, g, msg) in cases {
+            let d = join(&p, g).unwrap_err();
+            assert_eq!(d.to_string(), msg);
+            // The suggested grant allows the join.
+            let mut fixed = p.clone();
+            if let Some(rule) = msg
+                .split("--net='")
+                .nth(1)
+                .and_then(|r| r.split('\'').next())
+            {
+                fixed.add_net_rule(rule, "fix").unwrap();
+                assert!(join(&fixed, g).is_ok(), "{rule}");
+            }
+            if let Some(entry) = msg.split("--addr-pool=").nth(1) {
+                fixed.add_addr_pool(entry.trim_end_matches(')')).unwrap();
+                assert!(join(&fixed, g).is_ok(), "{entry}");
+            }
+        }
     }
 
     #[test]

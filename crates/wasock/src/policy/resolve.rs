@@ -205,6 +205,10 @@ fn check_name(raw: &str, name: &str) -> Result<String, PolicyError> {
 /// The pattern to suggest in a denial of `host`: its normalised form if that is a valid exact
 /// pattern matching it, else `None` (only `*` would allow it).
 pub(super) fn suggestion(host: &str) -> Option<String> {
+    // Longer than a DNS name can be: suggesting it would only copy a guest's flood.
+    if host.len() > 254 {
+        return None;
+    }
     match parse_pattern(host) {
         Ok(HostPattern::Exact(name)) => Some(name),
         _ => None,
@@ -375,6 +379,7 @@ mod tests {
             ("a..b", None),
             ("example.com:80", None),
             ("x,y", None),
+            (&format!("{}.example", "a".repeat(300)), None),
         ];
         for (host, want) in cases {
             assert_eq!(suggestion(host).as_deref(), *want, "{host:?}");

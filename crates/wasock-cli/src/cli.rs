@@ -432,7 +432,23 @@ fn run(r: RunArgs) -> Result<u8> {
         tuning,
         quiet: r.verbose == Some(0),
     })?;
-    let loaded = engine.load_file(module.as_ref())?;
+    let loaded = engine.load_program(module.as_ref())?;
+    if matches!(loaded, wasock::Program::Component(_)) {
+        // Flags that only mean something to wasock's own preview1 host.
+        if r.function.is_some() {
+            bail!(usage(
+                "-f/--function is for core modules: a component runs its wasi:cli/run export"
+            ));
+        }
+        if r.hosts_file.is_some() {
+            bail!(usage(
+                "--hosts-file does not apply to components yet (wasmtime-wasi resolves names)"
+            ));
+        }
+        if r.max_sockets.is_some() {
+            bail!(usage("--max-sockets does not apply to components yet"));
+        }
+    }
     // Freed by the process exit that follows, not one by one by their destructors (unmapping
     // the code, unregistering its types): see Config::skip_teardown.
     let engine = std::mem::ManuallyDrop::new(engine);
@@ -455,7 +471,10 @@ fn run(r: RunArgs) -> Result<u8> {
     };
     // A large --stack-size runs the guest on a thread with a native stack to match.
     let ran = engine
-        .with_native_stack(|| wasock::run(&engine, &loaded, config, entry))
+        .with_native_stack(|| match &*loaded {
+            wasock::Program::Module(m) => wasock::run(&engine, m, config, entry),
+            wasock::Program::Component(c) => wasock::component::run(&engine, c, config),
+        })
         .context("cannot start a thread with a native stack for --stack-size")?;
     match ran {
         Ok(outcome) => {

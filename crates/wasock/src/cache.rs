@@ -14,7 +14,59 @@ use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use wasmtime::component::Component;
 use wasmtime::Module;
+
+/// Compiled code the cache holds: a core module or a component.
+pub trait Artifact: Sized {
+    /// Compiles `bytes`.
+    fn compile(engine: &wasmtime::Engine, bytes: &[u8]) -> wasmtime::Result<Self>;
+    /// The bytes to store.
+    fn serialize(&self) -> wasmtime::Result<Vec<u8>>;
+    /// Maps a stored entry.
+    ///
+    /// # Safety
+    /// `file` must hold what [`Artifact::serialize`] wrote (see `load`).
+    unsafe fn deserialize_open_file(
+        engine: &wasmtime::Engine,
+        file: std::fs::File,
+    ) -> wasmtime::Result<Self>;
+}
+
+impl Artifact for Module {
+    fn compile(engine: &wasmtime::Engine, bytes: &[u8]) -> wasmtime::Result<Self> {
+        Module::new(engine, bytes)
+    }
+    fn serialize(&self) -> wasmtime::Result<Vec<u8>> {
+        Module::serialize(self)
+    }
+    unsafe fn deserialize_open_file(
+        engine: &wasmtime::Engine,
+        file: std::fs::File,
+    ) -> wasmtime::Result<Self> {
+        // SAFETY: the caller's contract.
+        unsafe { Module::deserialize_open_file(engine, file) }
+    }
+}
+
+impl Artifact for Component {
+    fn compile(engine: &wasmtime::Engine, bytes: &[u8]) -> wasmtime::Result<Self> {
+        Component::new(engine, bytes)
+    }
+    fn serialize(&self) -> wasmtime::Result<Vec<u8>> {
+        Component::serialize(self)
+    }
+    unsafe fn deserialize_open_file(
+        engine: &wasmtime::Engine,
+        file: std::fs::File,
+    ) -> wasmtime::Result<Self> {
+        // wasmtime maps no open file for components: read it (the file checked by `load`).
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut &file, &mut bytes)?;
+        // SAFETY: the caller's contract.
+        unsafe { Component::deserialize(engine, &bytes) }
+    }
+}
 
 /// A directory of compiled modules.
 #[derive(Debug, Clone)]
@@ -82,18 +134,18 @@ impl ModuleCache {
 
     /// The cached compilation of `bytes`, compiling (and storing) it on a miss; a damaged entry
     /// is recompiled and replaced, with a warning on stderr.
-    pub fn load_or_compile(
+    pub fn load_or_compile<A: Artifact>(
         &self,
         engine: &wasmtime::Engine,
         bytes: &[u8],
-    ) -> wasmtime::Result<Module> {
+    ) -> wasmtime::Result<A> {
         let path = self.entry_path(engine, bytes);
         let damage = match load(engine, &path) {
             Ok(Some(module)) => return Ok(module),
             Ok(None) => None,
             Err(why) => Some(why),
         };
-        let module = Module::new(engine, bytes)?;
+        let module = A::compile(engine, bytes)?;
         // A cache write failure only costs the next start-up a compile.
         let stored = self.store(&path, &module);
         if let Some(why) = damage.filter(|_| !self.quiet) {
@@ -109,7 +161,7 @@ impl ModuleCache {
         Ok(module)
     }
 
-    fn store(&self, path: &Path, module: &Module) -> std::io::Result<()> {
+    fn store<A: Artifact>(&self, path: &Path, module: &A) -> std::io::Result<()> {
         let data = module
             .serialize()
             .map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -133,7 +185,7 @@ const DIGEST_LEN: usize = 32;
 
 /// The module cached at `path`: `None` when there is no entry, `Err(why)` when there is one
 /// that must not be run (it is not private, or does not match its digest).
-fn load(engine: &wasmtime::Engine, path: &Path) -> Result<Option<Module>, String> {
+fn load<A: Artifact>(engine: &wasmtime::Engine, path: &Path) -> Result<Option<A>, String> {
     let unreadable = |e: std::io::Error| format!("cannot be read ({e})");
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -149,7 +201,7 @@ fn load(engine: &wasmtime::Engine, path: &Path) -> Result<Option<Module>, String
     // directory (its SHA-256 matches), under a key that pins the engine version and settings;
     // wasmtime re-checks its header. Writers replace entries by rename, never in place, so the
     // open file wasmtime maps is the one just checked.
-    match unsafe { Module::deserialize_open_file(engine, file) } {
+    match unsafe { A::deserialize_open_file(engine, file) } {
         Ok(m) => Ok(Some(m)),
         Err(e) => Err(format!("was refused by the engine ({e})")),
     }
@@ -217,16 +269,18 @@ mod tests {
         let cache = ModuleCache::open(dir.clone()).expect("private dir is usable");
         let engine = wasmtime::Engine::default();
         let wat = b"(module (func (export \"f\") (result i32) i32.const 7))";
-        cache.load_or_compile(&engine, wat).unwrap();
+        cache.load_or_compile::<Module>(&engine, wat).unwrap();
         let entries: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
         assert_eq!(entries.len(), 1);
         // A corrupted entry is recompiled and replaced, never trusted.
         std::fs::write(entries[0].path(), b"garbage").unwrap();
-        cache.load_or_compile(&engine, wat).unwrap();
+        cache.load_or_compile::<Module>(&engine, wat).unwrap();
         assert_ne!(std::fs::read(entries[0].path()).unwrap(), b"garbage");
         // A stored entry loads as it is (wasmtime maps the file, digest and tag included).
         let good = std::fs::read(entries[0].path()).unwrap();
-        assert!(load(&engine, &entries[0].path()).unwrap().is_some());
+        assert!(load::<Module>(&engine, &entries[0].path())
+            .unwrap()
+            .is_some());
         // Every kind of damage is caught before wasmtime sees the artifact.
         let mut flipped = good.clone();
         let mid = flipped.len() / 2;

@@ -3,6 +3,7 @@
 use crate::cache::ModuleCache;
 use crate::error::{one_line, Error, Result};
 use std::path::Path;
+use wasmtime::component::Component;
 use wasmtime::{Module, OptLevel, Precompiled};
 
 /// Engine knobs an embedder or the CLI may set.
@@ -93,6 +94,14 @@ impl Tuning {
         }
         Ok(())
     }
+}
+
+/// A loaded program: a core module (preview1) or a WASI 0.2 component.
+pub enum Program {
+    /// A core module, run by [`crate::run`].
+    Module(Module),
+    /// A component, run by [`crate::component::run`].
+    Component(Component),
 }
 
 /// A configured compiler + runtime; cheap to clone, share one per process.
@@ -200,6 +209,40 @@ impl Engine {
         self.load_bytes(&bytes, path)
     }
 
+    /// Loads a file that is a core module (as [`Engine::load_file`]) or a WASI 0.2 component
+    /// (binary, or a `.cwasm` of one).
+    pub fn load_program(&self, path: &Path) -> Result<Program> {
+        let bytes = std::fs::read(path).map_err(|source| Error::ReadModule {
+            path: path.into(),
+            source,
+        })?;
+        let is_component = crate::component::is_component(&bytes)
+            || wasmtime::Engine::detect_precompiled(&bytes) == Some(Precompiled::Component);
+        if !is_component {
+            return self.load_bytes(&bytes, path).map(Program::Module);
+        }
+        self.load_component_bytes(&bytes, path)
+            .map(Program::Component)
+    }
+
+    /// Loads a component from bytes (binary or `.cwasm`); `name` is used in error messages.
+    pub fn load_component_bytes(&self, bytes: &[u8], name: &Path) -> Result<Component> {
+        let invalid = |reason: String| Error::InvalidModule {
+            path: name.into(),
+            reason,
+        };
+        if wasmtime::Engine::detect_precompiled(bytes) == Some(Precompiled::Component) {
+            // SAFETY: as for a core module's .cwasm in `load_bytes`.
+            return unsafe { Component::deserialize(&self.inner, bytes) }
+                .map_err(|e| invalid(one_line(&e)));
+        }
+        match &self.cache {
+            Some(cache) => cache.load_or_compile(&self.inner, bytes),
+            None => Component::new(&self.inner, bytes),
+        }
+        .map_err(|e| invalid(one_line(&e)))
+    }
+
     /// Loads a module from bytes; `name` is used in error messages.
     pub fn load_bytes(&self, bytes: &[u8], name: &Path) -> Result<Module> {
         let invalid = |reason: String| Error::InvalidModule {
@@ -215,7 +258,7 @@ impl Engine {
                     .map_err(|e| invalid(one_line(&e)))
             }
             Some(Precompiled::Component) => Err(invalid(
-                "components are not supported (preview1 modules only)".into(),
+                "it is a component (load it with Engine::load_program)".into(),
             )),
             None => {
                 check_source(bytes).map_err(invalid)?;
@@ -237,6 +280,12 @@ impl Engine {
         };
         if wasmtime::Engine::detect_precompiled(bytes).is_some() {
             return Err(invalid("it is already compiled (run it as it is)".into()));
+        }
+        if crate::component::is_component(bytes) {
+            return self
+                .inner
+                .precompile_component(bytes)
+                .map_err(|e| invalid(one_line(&e)));
         }
         check_source(bytes).map_err(invalid)?;
         self.inner

@@ -295,7 +295,7 @@ pub(crate) fn format_trap(e: wasmtime::Error) -> ExitCodeOrTrap {
 }
 
 /// The trap (reason + wasm backtrace) an error carries, if it is one.
-fn as_trap(e: &wasmtime::Error) -> Option<Error> {
+pub(crate) fn as_trap(e: &wasmtime::Error) -> Option<Error> {
     let backtrace = e.downcast_ref::<WasmBacktrace>().map(format_backtrace);
     if let Some(trap) = e.downcast_ref::<wasmtime::Trap>() {
         let message = trap.to_string();

@@ -14,6 +14,7 @@
 
 pub mod abi;
 pub mod cache;
+pub mod component;
 pub mod config;
 pub mod engine;
 pub mod error;
@@ -28,7 +29,7 @@ pub mod wasi;
 
 pub use abi::Errno;
 pub use config::Config;
-pub use engine::{CodeOpt, Engine, EngineOptions, Tuning};
+pub use engine::{CodeOpt, Engine, EngineOptions, Program, Tuning};
 pub use error::{Error, Result};
 pub use instance::{run, Entrypoint, Outcome};
 pub use policy::Policy;

@@ -1,0 +1,457 @@
+//! WASI 0.2 components through the `wasock` binary: Rust programs built for wasm32-wasip2 at
+//! test time (tests/guests/rust-wasi, tests/guests/rust-net-p2) run under wasock's policy
+//! against native peers on 127.0.0.1, with grants (works) and without (denied, with the
+//! diagnostic line naming the flag to add).
+
+#[path = "../../wasock/tests/common/mod.rs"]
+mod common;
+
+use common::{compile_rust_guest, run, scratch_dir};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn wasock() -> PathBuf {
+    common::wasock_bin(env!("CARGO_BIN_EXE_wasock"))
+}
+
+fn s(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+fn net_guest() -> PathBuf {
+    compile_rust_guest(
+        &common::repo_root().join("tests/guests/rust-net-p2"),
+        "wasm32-wasip2",
+    )
+}
+
+/// Runs the net guest under `flags` with the guest arguments `actions`.
+fn run_net(flags: &[String], actions: &[String]) -> Output {
+    let mut args: Vec<String> = flags.to_vec();
+    args.push(s(&net_guest()));
+    args.extend(actions.iter().cloned());
+    run(&wasock(), &args)
+}
+
+fn show(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The `wasock:` lines on stderr but start-up warnings.
+fn denials(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("wasock: ") && !l.starts_with("wasock: warning: "))
+        .map(String::from)
+        .collect()
+}
+
+/// A native TCP echo peer on 127.0.0.1 serving one connection (bounded by timeouts).
+fn tcp_echo() -> SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        if let Ok((mut c, _)) = l.accept() {
+            c.set_read_timeout(Some(LIMIT)).unwrap();
+            let mut buf = [0u8; 4];
+            if c.read_exact(&mut buf).is_ok() {
+                let _ = c.write_all(&buf);
+            }
+        }
+    });
+    addr
+}
+
+/// A native UDP echo peer on 127.0.0.1 answering one datagram (bounded by a timeout).
+fn udp_echo() -> SocketAddr {
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(LIMIT)).unwrap();
+    let addr = sock.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16];
+        if let Ok((n, from)) = sock.recv_from(&mut buf) {
+            let _ = sock.send_to(&buf[..n], from);
+        }
+    });
+    addr
+}
+
+#[test]
+fn cli_files_clocks_and_random_run_as_a_component() {
+    let wasm = compile_rust_guest(
+        &common::repo_root().join("tests/guests/rust-wasi"),
+        "wasm32-wasip2",
+    );
+    let data = scratch_dir("component-cli");
+    let args: Vec<String> = [
+        format!("--map-dir=/data::{}", s(&data)),
+        "--env=GREETING=hi there".into(),
+        s(&wasm),
+        "dir=/data".into(),
+        "ünïcödé".into(),
+    ]
+    .into();
+    let out = run(&wasock(), &args);
+    // The guest ends with exit(3), which wasi-libc reports through wasi:cli/exit as `err`
+    // (no code): 1, as under wasmtime's own CLI.
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    common::assert_rust_wasi_results(&stdout(&out), &data);
+}
+
+#[test]
+fn tcp_round_trip_with_a_grant_and_denied_without() {
+    let peer = tcp_echo();
+    let out = run_net(
+        &[format!("--net=allow connect tcp {peer}")],
+        &[format!("tcp={peer}")],
+    );
+    assert_eq!(stdout(&out), "ok tcp\n", "{}", show(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(denials(&out).is_empty(), "{}", show(&out));
+
+    // The same under WAMR's flag.
+    let peer = tcp_echo();
+    let out = run_net(
+        &["--addr-pool=127.0.0.1/32".into()],
+        &[format!("tcp={peer}")],
+    );
+    assert_eq!(stdout(&out), "ok tcp\n", "{}", show(&out));
+
+    // No grant: the guest sees access denied, stderr names the rule to add.
+    let out = run_net(
+        &["--net=allow connect tcp 127.0.0.2".into()],
+        &[format!("tcp={peer}")],
+    );
+    assert_eq!(stdout(&out), "err tcp PermissionDenied\n", "{}", show(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        [format!(
+            "wasock: denied connect tcp to {peer}: no rule allows it (allow it with --net='allow connect tcp {peer}')"
+        )],
+        "{}",
+        show(&out)
+    );
+    // A deny rule wins over an allow.
+    let out = run_net(
+        &[
+            "--addr-pool=127.0.0.0/8".into(),
+            format!("--net=deny connect tcp {peer}"),
+        ],
+        &[format!("tcp={peer}")],
+    );
+    assert_eq!(stdout(&out), "err tcp PermissionDenied\n", "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        [format!(
+            "wasock: denied connect tcp to {peer}: forbidden by rule `deny connect tcp {peer}` (--net)"
+        )],
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn udp_round_trip_needs_bind_send_and_recv() {
+    let grants = |peer: SocketAddr| {
+        vec![
+            "--net=allow bind udp 127.0.0.1".to_string(),
+            format!("--net=allow send udp {peer}"),
+            format!("--net=allow recv udp {}", peer.ip()),
+        ]
+    };
+    let peer = udp_echo();
+    let out = run_net(&grants(peer), &[format!("udp={peer}")]);
+    assert_eq!(stdout(&out), format!("ok udp {peer}\n"), "{}", show(&out));
+    assert!(denials(&out).is_empty(), "{}", show(&out));
+
+    // Without the bind grant the explicit bind fails first.
+    let out = run_net(&grants(peer)[1..], &[format!("udp={peer}")]);
+    assert_eq!(stdout(&out), "err udp PermissionDenied\n", "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        ["wasock: denied bind udp to 127.0.0.1:0: no rule allows it (allow it with --net='allow bind udp 127.0.0.1:0')"],
+        "{}",
+        show(&out)
+    );
+    // Without the send grant the datagram is refused.
+    let out = run_net(&grants(peer)[..1], &[format!("udp={peer}")]);
+    assert_eq!(stdout(&out), "err udp PermissionDenied\n", "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        [format!(
+            "wasock: denied sendto udp to {peer}: no rule allows it (allow it with --net='allow send udp {peer}')"
+        )],
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn connected_udp_needs_connect_not_send() {
+    let peer = udp_echo();
+    let out = run_net(
+        &[
+            "--net=allow bind udp 127.0.0.1".into(),
+            format!("--net=allow connect udp {peer}"),
+            format!("--net=allow recv udp {}", peer.ip()),
+        ],
+        &[format!("udp-connect={peer}")],
+    );
+    assert_eq!(stdout(&out), "ok udp-connect\n", "{}", show(&out));
+    assert!(denials(&out).is_empty(), "{}", show(&out));
+
+    // A send grant is not a connect grant (as for preview1).
+    let out = run_net(
+        &[
+            "--net=allow bind udp 127.0.0.1".into(),
+            format!("--net=allow send,recv udp {peer}"),
+        ],
+        &[format!("udp-connect={peer}")],
+    );
+    assert_eq!(
+        stdout(&out),
+        "err udp-connect PermissionDenied\n",
+        "{}",
+        show(&out)
+    );
+    assert_eq!(
+        denials(&out),
+        [format!(
+            "wasock: denied connect udp to {peer}: no rule allows it (allow it with --net='allow connect udp {peer}')"
+        )],
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn name_lookup_follows_the_resolve_rules() {
+    let out = run_net(
+        &["--allow-resolve=localhost".into()],
+        &["lookup=localhost".into()],
+    );
+    assert!(stdout(&out).starts_with("ok lookup "), "{}", show(&out));
+    assert!(denials(&out).is_empty(), "{}", show(&out));
+
+    let out = run_net(&[], &["lookup=localhost".into()]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(stdout(&out).starts_with("err lookup "), "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        ["wasock: denied resolve of localhost: not in --allow-resolve (allow it with --allow-resolve=localhost)"],
+        "{}",
+        show(&out)
+    );
+}
+
+/// A TCP connection to `to` from the loopback address `from` (socket2 binds the source).
+fn try_connect_from(from: Ipv4Addr, to: SocketAddr) -> (SocketAddr, std::io::Result<TcpStream>) {
+    use socket2::{Domain, Socket, Type};
+    let s = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+    s.set_write_timeout(Some(LIMIT)).unwrap();
+    s.bind(&SocketAddr::new(from.into(), 0).into()).unwrap();
+    let local = s.local_addr().unwrap().as_socket().unwrap();
+    let conn = s.connect(&to.into()).map(|()| {
+        let s = TcpStream::from(s);
+        s.set_read_timeout(Some(LIMIT)).unwrap();
+        s
+    });
+    (local, conn)
+}
+
+/// A wasock run whose stdout is read line by line as it comes.
+struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Running {
+    fn start(args: &[String]) -> Running {
+        let mut child = Command::new(wasock())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Running { child, lines }
+    }
+
+    fn line(&self) -> String {
+        self.lines.recv_timeout(LIMIT).unwrap_or_default()
+    }
+
+    /// Waits (bounded) for the exit; returns the status code and stderr.
+    fn finish(mut self) -> (Option<i32>, String) {
+        let deadline = std::time::Instant::now() + LIMIT;
+        while std::time::Instant::now() < deadline {
+            if self.child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let status = self.child.wait().unwrap();
+        let mut err = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        (status.code(), err)
+    }
+}
+
+#[test]
+fn inbound_peers_a_rule_refuses_are_reset_and_never_reach_the_guest() {
+    let g = Running::start(&[
+        "--net=allow bind tcp 127.0.0.1".into(),
+        "--net=allow accept tcp 127.0.0.1".into(),
+        s(&net_guest()),
+        "serve=1".into(),
+    ]);
+    let line = g.line();
+    let addr: SocketAddr = line
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("got {line:?}"))
+        .parse()
+        .unwrap();
+    // From 127.0.0.2: the host resets it (or closes it) without the guest answering.
+    let (bad, conn) = try_connect_from(Ipv4Addr::new(127, 0, 0, 2), addr);
+    if let Ok(mut c) = conn {
+        let mut b = [0u8; 4];
+        let res = c.write_all(b"ping").and_then(|()| c.read(&mut b));
+        assert!(matches!(res, Ok(0) | Err(_)), "refused peer got {res:?}");
+    }
+    // From 127.0.0.1: served.
+    let (_, conn) = try_connect_from(Ipv4Addr::LOCALHOST, addr);
+    let mut c = conn.unwrap();
+    let mut b = [0u8; 4];
+    c.write_all(b"ping").unwrap();
+    c.read_exact(&mut b).unwrap();
+    assert_eq!(&b, b"ping");
+    assert_eq!(g.line(), "accepted 127.0.0.1");
+    assert_eq!(g.line(), "ok serve");
+    let (code, stderr) = g.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("wasock: "))
+            .collect::<Vec<_>>(),
+        [format!(
+            "wasock: denied accept tcp from {bad}: no rule allows it (allow it with --net='allow accept tcp 127.0.0.2')"
+        )],
+    );
+}
+
+#[test]
+fn server_bind_without_a_grant_is_denied() {
+    let out = run_net(&[], &["serve=1".into()]);
+    assert_eq!(
+        stdout(&out),
+        "err serve PermissionDenied\n",
+        "{}",
+        show(&out)
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        ["wasock: denied bind to 127.0.0.1:0: not in --addr-pool (allow it with --addr-pool=127.0.0.1/32)"],
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn datagrams_from_refused_sources_are_dropped() {
+    // The peer answers first from 127.0.0.2 (refused: dropped before the guest sees it), then
+    // from its own address; the guest's one recv_from must get the second.
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(LIMIT)).unwrap();
+    let addr = peer.local_addr().unwrap();
+    let other = UdpSocket::bind("127.0.0.2:0").unwrap();
+    let refused = other.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16];
+        if let Ok((n, from)) = peer.recv_from(&mut buf) {
+            let _ = other.send_to(b"evil", from);
+            let _ = peer.send_to(&buf[..n], from);
+        }
+    });
+    let out = run_net(
+        &[
+            "--net=allow bind udp 127.0.0.1".into(),
+            format!("--net=allow send udp {addr}"),
+            "--net=allow recv udp 127.0.0.1".into(),
+        ],
+        &[format!("udp={addr}")],
+    );
+    assert_eq!(stdout(&out), format!("ok udp {addr}\n"), "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        [format!(
+            "wasock: denied recv udp from {refused}: no rule allows it (allow it with --net='allow recv udp 127.0.0.2')"
+        )],
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn components_are_cached_and_compile_ahead_of_time() {
+    let cache = scratch_dir("component-cache");
+    std::fs::set_permissions(&cache, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let guest = net_guest();
+    for _ in 0..2 {
+        let out = Command::new(wasock())
+            .env("WASOCK_CACHE_DIR", &cache)
+            .args(["--allow-resolve=localhost", &s(&guest), "lookup=localhost"])
+            .output()
+            .unwrap();
+        assert!(stdout(&out).starts_with("ok lookup "), "{}", show(&out));
+        assert!(out.stderr.is_empty(), "{}", show(&out));
+    }
+    let entries: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+
+    let cwasm = cache.join("guest.cwasm");
+    let out = run(
+        &wasock(),
+        &["compile".into(), s(&guest), "-o".into(), s(&cwasm)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let out = run(
+        &wasock(),
+        &[
+            "--allow-resolve=localhost".into(),
+            s(&cwasm),
+            "lookup=localhost".into(),
+        ],
+    );
+    assert!(stdout(&out).starts_with("ok lookup "), "{}", show(&out));
+}

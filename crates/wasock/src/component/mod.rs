@@ -1,0 +1,69 @@
+//! WASI 0.2 components: wasmtime-wasi's own implementation of `wasi:cli`, `wasi:filesystem`,
+//! `wasi:clocks`, `wasi:random` and `wasi:sockets`, under wasock's network policy.
+//!
+//! Nothing here is on a core module's path: [`crate::Engine::load_program`] tells the two
+//! apart by the binary's header, and core modules run through [`crate::run`] as before.
+
+mod ctx;
+mod policy;
+mod sockets;
+
+pub use ctx::ComponentHost;
+pub use policy::Guard;
+
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::error::{one_line, Error, Result};
+use crate::instance::Outcome;
+use wasmtime::component::{Component, Linker};
+use wasmtime::Store;
+use wasmtime_wasi::p2::bindings::sync::Command;
+
+/// Whether `bytes` are a component in the binary format (`\0asm`, then version 0x0d and
+/// layer 1), not a core module (version 1, layer 0).
+pub fn is_component(bytes: &[u8]) -> bool {
+    bytes.len() >= 8 && bytes[..4] == *b"\0asm" && bytes[4..8] == [0x0d, 0x00, 0x01, 0x00]
+}
+
+/// The linker for components: wasmtime-wasi's synchronous WASI 0.2 (`wasi:cli/command`
+/// world) with the policy wrappers of [`sockets`] in place of the functions they shadow.
+pub fn linker(engine: &Engine) -> Result<Linker<ComponentHost>> {
+    let engine_err = |e: wasmtime::Error| Error::Engine(one_line(&e));
+    let mut linker = Linker::new(engine.wasmtime());
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(engine_err)?;
+    sockets::add_to_linker(&mut linker).map_err(engine_err)?;
+    Ok(linker)
+}
+
+/// Instantiates `component` (a `wasi:cli/command`) under `config` and runs it to completion.
+/// `config`'s wasi-threads, fd and epoll settings do not apply to components.
+pub fn run(engine: &Engine, component: &Component, config: Config) -> Result<Outcome> {
+    let skip_teardown = config.skip_teardown;
+    let host = ctx::build(config)?;
+    let linker = linker(engine)?;
+    let mut store = Store::new(engine.wasmtime(), host);
+    let command = Command::instantiate(&mut store, component, &linker).map_err(|e| {
+        crate::instance::as_trap(&e).unwrap_or_else(|| Error::Instantiate(one_line(&e)))
+    })?;
+    let exit_code = match command.wasi_cli_run().call_run(&mut store) {
+        Ok(Ok(())) => Ok(0),
+        // `run` returned `err`: the guest's `main` failed (Rust's std exits with 1 then).
+        Ok(Err(())) => Ok(1),
+        Err(e) => match e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+            Some(exit) => Ok(exit.0),
+            None => Err(crate::instance::as_trap(&e).unwrap_or_else(|| Error::Trap {
+                message: one_line(&e),
+                backtrace: String::new(),
+            })),
+        },
+    };
+    if skip_teardown {
+        // The caller exits next (Config::skip_teardown).
+        std::mem::forget(store);
+        std::mem::forget(linker);
+    }
+    exit_code.map(|exit_code| Outcome {
+        exit_code,
+        results: vec![],
+    })
+}

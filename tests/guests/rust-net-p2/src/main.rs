@@ -1,0 +1,72 @@
+//! A std::net program for wasm32-wasip2, run as a component under wasock by
+//! crates/wasock-cli/tests/components.rs. One action per argument; each prints `ok ACTION ...`
+//! or `err ACTION KIND` (and the program then exits 1).
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
+
+fn fail(action: &str, e: std::io::Error) -> ! {
+    println!("err {action} {:?}", e.kind());
+    std::process::exit(1);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    for arg in &args {
+        let (action, value) = arg.split_once('=').unwrap_or((arg, ""));
+        match action {
+            // A TCP echo round trip with a native peer.
+            "tcp" => {
+                let mut s = TcpStream::connect(value).unwrap_or_else(|e| fail(action, e));
+                s.write_all(b"ping").unwrap_or_else(|e| fail(action, e));
+                let mut buf = [0u8; 4];
+                s.read_exact(&mut buf).unwrap_or_else(|e| fail(action, e));
+                assert_eq!(&buf, b"ping");
+                println!("ok tcp");
+            }
+            // A UDP round trip with send_to/recv_from from an explicitly bound socket.
+            "udp" => {
+                let sock = UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| fail(action, e));
+                sock.send_to(b"ping", value)
+                    .unwrap_or_else(|e| fail(action, e));
+                let mut buf = [0u8; 16];
+                let (n, from) = sock.recv_from(&mut buf).unwrap_or_else(|e| fail(action, e));
+                assert_eq!(&buf[..n], b"ping");
+                println!("ok udp {from}");
+            }
+            // The same through a connected UDP socket (send/recv).
+            "udp-connect" => {
+                let sock = UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| fail(action, e));
+                sock.connect(value).unwrap_or_else(|e| fail(action, e));
+                sock.send(b"ping").unwrap_or_else(|e| fail(action, e));
+                let mut buf = [0u8; 16];
+                let n = sock.recv(&mut buf).unwrap_or_else(|e| fail(action, e));
+                assert_eq!(&buf[..n], b"ping");
+                println!("ok udp-connect");
+            }
+            "lookup" => {
+                let addrs: Vec<SocketAddr> = (value, 80)
+                    .to_socket_addrs()
+                    .unwrap_or_else(|e| fail(action, e))
+                    .collect();
+                assert!(addrs.iter().all(|a| a.ip().is_loopback()), "{addrs:?}");
+                println!("ok lookup {}", addrs.len());
+            }
+            // Listens on 127.0.0.1 (any port), echoes one line per accepted peer, `value` times.
+            "serve" => {
+                let l = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| fail(action, e));
+                println!("listening on {}", l.local_addr().unwrap());
+                let n: usize = value.parse().unwrap_or(1);
+                for _ in 0..n {
+                    let (mut s, peer) = l.accept().unwrap_or_else(|e| fail(action, e));
+                    let mut buf = [0u8; 4];
+                    s.read_exact(&mut buf).unwrap_or_else(|e| fail(action, e));
+                    s.write_all(&buf).unwrap_or_else(|e| fail(action, e));
+                    println!("accepted {}", peer.ip());
+                }
+                println!("ok serve");
+            }
+            "exit" => std::process::exit(value.parse().unwrap_or(0)),
+            _ => panic!("unknown action {arg}"),
+        }
+    }
+}

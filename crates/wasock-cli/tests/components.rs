@@ -455,3 +455,28 @@ fn components_are_cached_and_compile_ahead_of_time() {
     );
     assert!(stdout(&out).starts_with("ok lookup "), "{}", show(&out));
 }
+
+#[test]
+fn host_pattern_grants_cover_the_addresses_the_name_resolved_to() {
+    let peer = tcp_echo();
+    let port = peer.port();
+    let rule = format!("--net=allow connect tcp localhost:{port}");
+    // Resolved first (the rule also allows resolving it): its pinned addresses are granted.
+    let out = run_net(
+        std::slice::from_ref(&rule),
+        &[format!("tcp=localhost:{port}")],
+    );
+    assert_eq!(stdout(&out), "ok tcp\n", "{}", show(&out));
+    assert!(denials(&out).is_empty(), "{}", show(&out));
+    // Not resolved: the address alone is granted by nothing.
+    let out = run_net(&[rule], &[format!("tcp={peer}")]);
+    assert_eq!(stdout(&out), "err tcp PermissionDenied\n", "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        [format!(
+            "wasock: denied connect tcp to {peer}: no rule allows it (allow it with --net='allow connect tcp {peer}')"
+        )],
+        "{}",
+        show(&out)
+    );
+}

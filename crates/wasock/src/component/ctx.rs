@@ -2,9 +2,11 @@
 //! with the policy installed as its socket address check.
 
 use super::policy::Guard;
+use super::sockets::Lookup;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::wasi::StdioSource;
+use std::collections::HashMap;
 use std::sync::Arc;
 use wasmtime_wasi::cli::{InputFile, OutputFile};
 use wasmtime_wasi::{FsPerms, ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -15,6 +17,8 @@ pub struct ComponentHost {
     wasi: WasiCtx,
     /// The policy, shared with wasmtime-wasi's address check.
     pub(crate) guard: Arc<Guard>,
+    /// Lookups of pinned names in progress, by stream resource index.
+    pub(crate) lookups: HashMap<u32, Lookup>,
 }
 
 impl WasiView for ComponentHost {
@@ -90,5 +94,6 @@ pub fn build(config: Config) -> Result<ComponentHost> {
         table: ResourceTable::new(),
         wasi: b.build(),
         guard,
+        lookups: HashMap::new(),
     })
 }

@@ -7,11 +7,11 @@
 //! progress ([`Call`]), and [`step`] maps each use onto the preview1 operation it stands for.
 
 use crate::net::guard::NetState;
-use crate::policy::{Denial, DnsPins, Op, Policy, Proto, Role};
+use crate::policy::{Denial, DnsPins, Op, PinError, Policy, Proto, Role, MAX_PINNED_NAMES};
 use crate::trace::{DenialLog, NetTrace};
 use std::cell::Cell;
 use std::collections::HashSet;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use wasmtime_wasi::sockets::SocketAddrUse;
 
@@ -178,6 +178,37 @@ impl Guard {
                 false
             }
         }
+    }
+
+    /// Whether lookups of `host` are pinned (some host-pattern rule grants by it).
+    pub fn pins_name(&self, host: &str) -> bool {
+        !crate::policy::ResolveAllowList::is_literal(host) && self.policy.pins_name(host)
+    }
+
+    /// Admits `answer` for `host` into the pins (see [`DnsPins::admit`]): the addresses the
+    /// guest may see. Dropped addresses and a full pin table are reported once, as preview1's
+    /// `getaddrinfo` does.
+    pub fn admit(&self, host: &str, answer: &[IpAddr]) -> Result<Vec<IpAddr>, PinError> {
+        let shown = crate::policy::printable(host);
+        let admitted = self.net.pins().admit(host, answer).inspect_err(|_| {
+            self.denials.notice(
+                "pins full",
+                &format!(
+                    "denied resolve of {shown}: {MAX_PINNED_NAMES} names are pinned already (DNS \
+                     pinning keeps at most that many per instance)"
+                ),
+            );
+        })?;
+        if admitted.len() < answer.len() {
+            self.denials.notice(
+                &format!("pinned {shown}"),
+                &format!(
+                    "resolve of {shown}: dropped addresses outside its first answer (DNS \
+                     pinning: a name grants only what it first resolved to)"
+                ),
+            );
+        }
+        Ok(admitted)
     }
 
     /// Reports a socket-quota refusal once, naming the flag to raise.

@@ -5,12 +5,14 @@
 
 use super::ctx::ComponentHost;
 use super::policy::{during, Call};
+use std::collections::VecDeque;
+use std::net::IpAddr;
 use wasmtime::component::{Linker, Resource};
 use wasmtime::StoreContextMut;
 use wasmtime_wasi::p2::bindings::sockets::ip_name_lookup::{
-    Host as NameLookup, ResolveAddressStream,
+    Host as NameLookup, HostResolveAddressStream, ResolveAddressStream,
 };
-use wasmtime_wasi::p2::bindings::sockets::network::{ErrorCode, IpSocketAddress};
+use wasmtime_wasi::p2::bindings::sockets::network::{ErrorCode, IpAddress, IpSocketAddress};
 use wasmtime_wasi::p2::bindings::sync::sockets::tcp::HostTcpSocket;
 use wasmtime_wasi::p2::bindings::sync::sockets::udp::{
     HostUdpSocket, IncomingDatagramStream, OutgoingDatagramStream,
@@ -88,12 +90,100 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Res
             if !host.guard.allows_resolve(&name) {
                 return Ok((Err(ErrorCode::AccessDenied),));
             }
-            lowered(NameLookup::resolve_addresses(
-                &mut host.sockets(),
-                network,
-                name,
-            ))
+            let pinned = host.guard.pins_name(&name).then(|| name.clone());
+            let stream = NameLookup::resolve_addresses(&mut host.sockets(), network, name);
+            if let (Ok(stream), Some(name)) = (&stream, pinned) {
+                // A new stream may reuse a dropped one's index: this replaces its entry.
+                host.lookups
+                    .insert(stream.rep(), Lookup { name, answer: None });
+            }
+            lowered(stream)
+        },
+    )?;
+    lookup.func_wrap(
+        "[method]resolve-address-stream.resolve-next-address",
+        |mut store: StoreContextMut<'_, ComponentHost>,
+         (this,): (Resource<ResolveAddressStream>,)|
+         -> wasmtime::Result<(Result<Option<IpAddress>, ErrorCode>,)> {
+            let host = store.data_mut();
+            if !host.lookups.contains_key(&this.rep()) {
+                return lowered(HostResolveAddressStream::resolve_next_address(
+                    &mut host.sockets(),
+                    this,
+                ));
+            }
+            Ok((next_pinned(host, this.rep()),))
         },
     )?;
     Ok(())
+}
+
+/// A lookup of a name some host-pattern rule grants by: its whole answer is pinned (as
+/// preview1's `getaddrinfo`), then handed out address by address.
+pub(crate) struct Lookup {
+    name: String,
+    /// The admitted answer, once wasmtime-wasi's resolver has it.
+    answer: Option<VecDeque<IpAddr>>,
+}
+
+/// The next address of the pinned lookup on stream `rep`: the first call after the answer
+/// arrives takes all of it from wasmtime-wasi's stream and admits it into the pins.
+fn next_pinned(host: &mut ComponentHost, rep: u32) -> Result<Option<IpAddress>, ErrorCode> {
+    let Some(lookup) = host.lookups.get(&rep) else {
+        return Err(ErrorCode::InvalidState);
+    };
+    if lookup.answer.is_none() {
+        let name = lookup.name.clone();
+        let mut all = Vec::new();
+        loop {
+            // Once ready the answer is complete: these calls do not block.
+            let next = HostResolveAddressStream::resolve_next_address(
+                &mut host.sockets(),
+                Resource::new_borrow(rep),
+            );
+            match next {
+                Ok(Some(a)) => all.push(ip_of(&a)),
+                Ok(None) => break,
+                Err(e) => {
+                    let code = e.downcast().unwrap_or(ErrorCode::Unknown);
+                    if code != ErrorCode::WouldBlock {
+                        host.lookups.remove(&rep);
+                    }
+                    return Err(code);
+                }
+            }
+        }
+        let admitted = host.guard.admit(&name, &all);
+        let Some(lookup) = host.lookups.get_mut(&rep) else {
+            return Err(ErrorCode::InvalidState);
+        };
+        match admitted {
+            Ok(ips) if !ips.is_empty() || all.is_empty() => lookup.answer = Some(ips.into()),
+            Ok(_) => {
+                host.lookups.remove(&rep);
+                return Err(ErrorCode::NameUnresolvable);
+            }
+            Err(_) => {
+                host.lookups.remove(&rep);
+                return Err(ErrorCode::OutOfMemory);
+            }
+        }
+    }
+    let next = host
+        .lookups
+        .get_mut(&rep)
+        .and_then(|l| l.answer.as_mut())
+        .and_then(VecDeque::pop_front);
+    if next.is_none() {
+        host.lookups.remove(&rep);
+    }
+    Ok(next.map(IpAddress::from))
+}
+
+/// The std form of a wasi:sockets address.
+fn ip_of(a: &IpAddress) -> IpAddr {
+    match *a {
+        IpAddress::Ipv4((a, b, c, d)) => IpAddr::from([a, b, c, d]),
+        IpAddress::Ipv6((a, b, c, d, e, f, g, h)) => IpAddr::from([a, b, c, d, e, f, g, h]),
+    }
 }

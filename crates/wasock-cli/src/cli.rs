@@ -445,9 +445,6 @@ fn run(r: RunArgs) -> Result<u8> {
                 "--hosts-file does not apply to components yet (wasmtime-wasi resolves names)"
             ));
         }
-        if r.max_sockets.is_some() {
-            bail!(usage("--max-sockets does not apply to components yet"));
-        }
     }
     // Freed by the process exit that follows, not one by one by their destructors (unmapping
     // the code, unregistering its types): see Config::skip_teardown.

@@ -480,3 +480,28 @@ fn host_pattern_grants_cover_the_addresses_the_name_resolved_to() {
         show(&out)
     );
 }
+
+#[test]
+fn max_sockets_caps_the_sockets_open_at_once() {
+    let bind = "--net=allow bind udp 127.0.0.1".to_string();
+    let out = run_net(
+        &[bind.clone(), "--max-sockets=2".into()],
+        &["hold=2".into(), "cycle=5".into()],
+    );
+    assert_eq!(stdout(&out), "ok hold 2\nok cycle\n", "{}", show(&out));
+    assert!(denials(&out).is_empty(), "{}", show(&out));
+
+    let out = run_net(&[bind, "--max-sockets=2".into()], &["hold=3".into()]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(
+        stdout(&out).starts_with("err hold ") && stdout(&out).ends_with(" after 2\n"),
+        "{}",
+        show(&out)
+    );
+    assert_eq!(
+        denials(&out),
+        ["wasock: socket limit reached: 2 sockets open (raise it with --max-sockets=4)"],
+        "{}",
+        show(&out)
+    );
+}

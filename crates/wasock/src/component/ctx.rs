@@ -19,6 +19,8 @@ pub struct ComponentHost {
     pub(crate) guard: Arc<Guard>,
     /// Lookups of pinned names in progress, by stream resource index.
     pub(crate) lookups: HashMap<u32, Lookup>,
+    /// Sockets open (counted only under a `--max-sockets` cap, see `quota`).
+    pub(crate) open_sockets: usize,
 }
 
 impl WasiView for ComponentHost {
@@ -95,5 +97,6 @@ pub fn build(config: Config) -> Result<ComponentHost> {
         wasi: b.build(),
         guard,
         lookups: HashMap::new(),
+        open_sockets: 0,
     })
 }

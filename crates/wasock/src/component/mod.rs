@@ -6,6 +6,7 @@
 
 mod ctx;
 mod policy;
+mod quota;
 mod sockets;
 
 pub use ctx::ComponentHost;
@@ -26,12 +27,16 @@ pub fn is_component(bytes: &[u8]) -> bool {
 }
 
 /// The linker for components: wasmtime-wasi's synchronous WASI 0.2 (`wasi:cli/command`
-/// world) with the policy wrappers of [`sockets`] in place of the functions they shadow.
-pub fn linker(engine: &Engine) -> Result<Linker<ComponentHost>> {
+/// world) with the policy wrappers of [`sockets`] in place of the functions they shadow, and
+/// for a socket cap (`max_sockets`) the counting ones of [`quota`].
+pub fn linker(engine: &Engine, max_sockets: bool) -> Result<Linker<ComponentHost>> {
     let engine_err = |e: wasmtime::Error| Error::Engine(one_line(&e));
     let mut linker = Linker::new(engine.wasmtime());
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(engine_err)?;
     sockets::add_to_linker(&mut linker).map_err(engine_err)?;
+    if max_sockets {
+        quota::add_to_linker(&mut linker, sockets::SOCKETS).map_err(engine_err)?;
+    }
     Ok(linker)
 }
 
@@ -40,7 +45,7 @@ pub fn linker(engine: &Engine) -> Result<Linker<ComponentHost>> {
 pub fn run(engine: &Engine, component: &Component, config: Config) -> Result<Outcome> {
     let skip_teardown = config.skip_teardown;
     let host = ctx::build(config)?;
-    let linker = linker(engine)?;
+    let linker = linker(engine, host.guard.max_sockets().is_some())?;
     let mut store = Store::new(engine.wasmtime(), host);
     let command = Command::instantiate(&mut store, component, &linker).map_err(|e| {
         crate::instance::as_trap(&e).unwrap_or_else(|| Error::Instantiate(one_line(&e)))

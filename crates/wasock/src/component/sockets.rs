@@ -22,7 +22,7 @@ use wasmtime_wasi::sockets::WasiSocketsView;
 
 /// The `wasi:sockets` version wasmtime-wasi 48 defines; the linker serves every 0.2.x import
 /// from it (semver), so shadowing this one covers them all.
-const SOCKETS: &str = "0.2.12";
+pub(crate) const SOCKETS: &str = "0.2.12";
 
 /// What `udp-socket.stream` returns.
 type Streams = (
@@ -32,7 +32,7 @@ type Streams = (
 
 /// A wasi:sockets result as the component ABI returns it: an `error-code`, or a trap for
 /// errors that are not one.
-fn lowered<T>(r: Result<T, SocketError>) -> wasmtime::Result<(Result<T, ErrorCode>,)> {
+pub(crate) fn lowered<T>(r: Result<T, SocketError>) -> wasmtime::Result<(Result<T, ErrorCode>,)> {
     match r {
         Ok(v) => Ok((Ok(v),)),
         Err(e) => Ok((Err(e.downcast()?),)),

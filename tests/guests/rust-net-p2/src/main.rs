@@ -65,6 +65,28 @@ fn main() {
                 }
                 println!("ok serve");
             }
+            // Holds `value` UDP sockets open at once (for --max-sockets).
+            "hold" => {
+                let n: usize = value.parse().unwrap_or(1);
+                let mut held = Vec::new();
+                for _ in 0..n {
+                    match UdpSocket::bind("127.0.0.1:0") {
+                        Ok(s) => held.push(s),
+                        Err(e) => {
+                            println!("err hold {:?} after {}", e.kind(), held.len());
+                            std::process::exit(1);
+                        }
+                    }
+                }
+                println!("ok hold {n}");
+            }
+            // Opens and closes `value` UDP sockets one after the other.
+            "cycle" => {
+                for _ in 0..value.parse().unwrap_or(1) {
+                    drop(UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| fail(action, e)));
+                }
+                println!("ok cycle");
+            }
             "exit" => std::process::exit(value.parse().unwrap_or(0)),
             _ => panic!("unknown action {arg}"),
         }

@@ -326,28 +326,25 @@ impl Running {
     }
 }
 
-#[test]
-fn inbound_peers_a_rule_refuses_are_reset_and_never_reach_the_guest() {
-    let g = Running::start(&[
-        "--net=allow bind tcp 127.0.0.1".into(),
-        "--net=allow accept tcp 127.0.0.1".into(),
-        s(&net_guest()),
-        "serve=1".into(),
-    ]);
+/// Serves one client from 127.0.0.1 under `flags` after a client from 127.0.0.2 that the
+/// policy refuses (reset or closed by the host, never seen by the guest); returns the refused
+/// client's address and wasock's `wasock:` stderr lines.
+fn serve_after_a_refused_peer(flags: &[&str]) -> (SocketAddr, Vec<String>) {
+    let mut args: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+    args.extend([s(&net_guest()), "serve=1".into()]);
+    let g = Running::start(&args);
     let line = g.line();
     let addr: SocketAddr = line
         .strip_prefix("listening on ")
         .unwrap_or_else(|| panic!("got {line:?}"))
         .parse()
         .unwrap();
-    // From 127.0.0.2: the host resets it (or closes it) without the guest answering.
     let (bad, conn) = try_connect_from(Ipv4Addr::new(127, 0, 0, 2), addr);
     if let Ok(mut c) = conn {
         let mut b = [0u8; 4];
         let res = c.write_all(b"ping").and_then(|()| c.read(&mut b));
         assert!(matches!(res, Ok(0) | Err(_)), "refused peer got {res:?}");
     }
-    // From 127.0.0.1: served.
     let (_, conn) = try_connect_from(Ipv4Addr::LOCALHOST, addr);
     let mut c = conn.unwrap();
     let mut b = [0u8; 4];
@@ -358,13 +355,39 @@ fn inbound_peers_a_rule_refuses_are_reset_and_never_reach_the_guest() {
     assert_eq!(g.line(), "ok serve");
     let (code, stderr) = g.finish();
     assert_eq!(code, Some(0), "{stderr}");
+    let lines = stderr
+        .lines()
+        .filter(|l| l.starts_with("wasock: ") && !l.starts_with("wasock: warning: "))
+        .map(String::from)
+        .collect();
+    (bad, lines)
+}
+
+#[test]
+fn inbound_peers_no_rule_allows_are_reset_and_never_reach_the_guest() {
+    let (bad, lines) = serve_after_a_refused_peer(&[
+        "--net=allow bind tcp 127.0.0.1",
+        "--net=allow accept tcp 127.0.0.1",
+    ]);
     assert_eq!(
-        stderr
-            .lines()
-            .filter(|l| l.starts_with("wasock: "))
-            .collect::<Vec<_>>(),
+        lines,
         [format!(
             "wasock: denied accept tcp from {bad}: no rule allows it (allow it with --net='allow accept tcp 127.0.0.2')"
+        )],
+    );
+}
+
+#[test]
+fn inbound_deny_rule_wins_over_allow() {
+    let (bad, lines) = serve_after_a_refused_peer(&[
+        "--net=allow bind tcp 127.0.0.1",
+        "--net=allow accept tcp 127.0.0.0/8",
+        "--net=deny accept tcp 127.0.0.2",
+    ]);
+    assert_eq!(
+        lines,
+        [format!(
+            "wasock: denied accept tcp from {bad}: forbidden by rule `deny accept tcp 127.0.0.2` (--net)"
         )],
     );
 }
@@ -501,6 +524,32 @@ fn max_sockets_caps_the_sockets_open_at_once() {
     assert_eq!(
         denials(&out),
         ["wasock: socket limit reached: 2 sockets open (raise it with --max-sockets=4)"],
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn ipv6_loopback_and_trace_net() {
+    let l = TcpListener::bind("[::1]:0").unwrap();
+    let peer = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        if let Ok((mut c, _)) = l.accept() {
+            c.set_read_timeout(Some(LIMIT)).unwrap();
+            let mut buf = [0u8; 4];
+            if c.read_exact(&mut buf).is_ok() {
+                let _ = c.write_all(&buf);
+            }
+        }
+    });
+    let out = run_net(
+        &["--addr-pool=::1/128".into(), "--trace-net".into()],
+        &[format!("tcp={peer}")],
+    );
+    assert_eq!(stdout(&out), "ok tcp\n", "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        [format!("wasock: trace: connect(tcp, {peer}) -> ok")],
         "{}",
         show(&out)
     );

@@ -216,6 +216,31 @@ fn connected_udp_needs_connect_not_send() {
     assert_eq!(stdout(&out), "ok udp-connect\n", "{}", show(&out));
     assert!(denials(&out).is_empty(), "{}", show(&out));
 
+    // Only the connected socket's sends: another socket's send_to the peer needs `send`.
+    let peer = udp_echo();
+    let out = run_net(
+        &[
+            "--net=allow bind udp 127.0.0.1".into(),
+            format!("--net=allow connect udp {peer}"),
+            format!("--net=allow recv udp {}", peer.ip()),
+        ],
+        &[format!("udp-connect={peer}"), format!("sendto-only={peer}")],
+    );
+    assert_eq!(
+        stdout(&out),
+        "ok udp-connect\nerr sendto-only PermissionDenied\n",
+        "{}",
+        show(&out)
+    );
+    assert_eq!(
+        denials(&out),
+        [format!(
+            "wasock: denied sendto udp to {peer}: no rule allows it (allow it with --net='allow send udp {peer}')"
+        )],
+        "{}",
+        show(&out)
+    );
+
     // A send grant is not a connect grant (as for preview1).
     let out = run_net(
         &[

@@ -19,6 +19,8 @@ pub struct ComponentHost {
     pub(crate) guard: Arc<Guard>,
     /// Lookups of pinned names in progress, by stream resource index.
     pub(crate) lookups: HashMap<u32, Lookup>,
+    /// The peer of each outgoing datagram stream of a connected UDP socket, by stream index.
+    pub(crate) connected: HashMap<u32, std::net::SocketAddr>,
     /// Sockets open (counted only under a `--max-sockets` cap, see `quota`).
     pub(crate) open_sockets: usize,
 }
@@ -97,6 +99,7 @@ pub fn build(config: Config) -> Result<ComponentHost> {
         wasi: b.build(),
         guard,
         lookups: HashMap::new(),
+        connected: HashMap::new(),
         open_sockets: 0,
     })
 }

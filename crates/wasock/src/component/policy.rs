@@ -10,9 +10,7 @@ use crate::net::guard::NetState;
 use crate::policy::{Denial, DnsPins, Op, PinError, Policy, Proto, Role, MAX_PINNED_NAMES};
 use crate::trace::{DenialLog, NetTrace};
 use std::cell::Cell;
-use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
 use wasmtime_wasi::sockets::SocketAddrUse;
 
 /// The guest call in progress on this thread, as far as the address check must know it.
@@ -24,6 +22,8 @@ pub(crate) enum Call {
     Bind,
     /// `udp-socket.stream(remote)`: the UDP `connect` of preview1.
     UdpConnect,
+    /// `outgoing-datagram-stream.send` on a stream of a socket connected to this peer.
+    SendConnected(SocketAddr),
 }
 
 thread_local! {
@@ -53,14 +53,13 @@ pub(crate) enum Step {
     Check(Op, Proto),
     /// A UDP `connect` to the address (checked as `connect udp`; later sends to it pass).
     UdpConnect,
-    /// A send to a peer this instance connected a UDP socket to: allowed (preview1 checks a
-    /// connected socket's `send` at its `connect`).
+    /// A send on a connected socket to its peer: allowed (preview1 checks a connected
+    /// socket's `send` at its `connect`).
     ConnectedSend,
 }
 
-/// The policy operation that `use_` of `addr` during `call` stands for; `connected` tells
-/// whether a UDP socket of this instance is connected to `addr`.
-pub(crate) fn step(use_: SocketAddrUse, addr: SocketAddr, call: Call, connected: bool) -> Step {
+/// The policy operation that `use_` of `addr` during `call` stands for.
+pub(crate) fn step(use_: SocketAddrUse, addr: SocketAddr, call: Call) -> Step {
     match use_ {
         SocketAddrUse::TcpBind if call == Call::Bind => Step::Check(Op::Bind, Proto::Tcp),
         SocketAddrUse::UdpBind if call == Call::Bind => Step::Check(Op::Bind, Proto::Udp),
@@ -75,7 +74,7 @@ pub(crate) fn step(use_: SocketAddrUse, addr: SocketAddr, call: Call, connected:
         SocketAddrUse::TcpConnect => Step::Check(Op::Connect, Proto::Tcp),
         SocketAddrUse::TcpAccept => Step::Check(Op::Accept, Proto::Tcp),
         SocketAddrUse::UdpSend if call == Call::UdpConnect => Step::UdpConnect,
-        SocketAddrUse::UdpSend if connected => Step::ConnectedSend,
+        SocketAddrUse::UdpSend if call == Call::SendConnected(addr) => Step::ConnectedSend,
         SocketAddrUse::UdpSend => Step::Check(Op::SendTo, Proto::Udp),
         // wasmtime-wasi asks for `recv` too at a UDP connect; preview1 screens each datagram.
         SocketAddrUse::UdpReceive if call == Call::UdpConnect => Step::Allow,
@@ -90,8 +89,6 @@ pub struct Guard {
     net: NetState,
     denials: DenialLog,
     trace: NetTrace,
-    /// UDP peers a socket of this instance was connected to.
-    connected: Mutex<HashSet<SocketAddr>>,
 }
 
 impl Guard {
@@ -102,7 +99,6 @@ impl Guard {
             policy,
             denials: DenialLog::new(),
             trace,
-            connected: Mutex::new(HashSet::new()),
         }
     }
 
@@ -114,24 +110,12 @@ impl Guard {
     /// wasmtime-wasi's question: may the guest `use_` `addr`? A denial is reported once.
     pub fn allows(&self, addr: SocketAddr, use_: SocketAddrUse) -> bool {
         let call = CALL.with(Cell::get);
-        let connected =
-            matches!(use_, SocketAddrUse::UdpSend) && self.connected_peers().contains(&addr);
-        match step(use_, addr, call, connected) {
+        match step(use_, addr, call) {
             Step::Allow | Step::ConnectedSend => true,
-            Step::UdpConnect => {
-                let ok = self.check(Op::Connect, Proto::Udp, addr);
-                if ok {
-                    self.connected_peers().insert(addr);
-                }
-                ok
-            }
+            Step::UdpConnect => self.check(Op::Connect, Proto::Udp, addr),
             Step::Check(op, _) if self.inbound_open(op) => true,
             Step::Check(op, proto) => self.check(op, proto, addr),
         }
-    }
-
-    fn connected_peers(&self) -> std::sync::MutexGuard<'_, HashSet<SocketAddr>> {
-        self.connected.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Inbound checks are skipped (and not traced) when every peer is admitted.
@@ -239,15 +223,15 @@ mod tests {
     fn implicit_binds_are_not_checked_and_explicit_ones_are() {
         let wild = a("0.0.0.0:0");
         for use_ in [SocketAddrUse::TcpBind, SocketAddrUse::UdpBind] {
-            assert_eq!(step(use_, wild, Call::Other, false), Step::Allow);
-            assert_eq!(step(use_, wild, Call::UdpConnect, false), Step::Allow);
+            assert_eq!(step(use_, wild, Call::Other), Step::Allow);
+            assert_eq!(step(use_, wild, Call::UdpConnect), Step::Allow);
         }
         assert_eq!(
-            step(SocketAddrUse::TcpBind, wild, Call::Bind, false),
+            step(SocketAddrUse::TcpBind, wild, Call::Bind),
             Step::Check(Op::Bind, Proto::Tcp)
         );
         assert_eq!(
-            step(SocketAddrUse::UdpBind, a("127.0.0.1:9"), Call::Bind, false),
+            step(SocketAddrUse::UdpBind, a("127.0.0.1:9"), Call::Bind),
             Step::Check(Op::Bind, Proto::Udp)
         );
     }
@@ -255,25 +239,15 @@ mod tests {
     #[test]
     fn listen_is_checked_only_on_an_unbound_socket() {
         assert_eq!(
-            step(SocketAddrUse::TcpListen, a("[::]:0"), Call::Other, false),
+            step(SocketAddrUse::TcpListen, a("[::]:0"), Call::Other),
             Step::Check(Op::Listen, Proto::Tcp)
         );
         assert_eq!(
-            step(
-                SocketAddrUse::TcpListen,
-                a("0.0.0.0:8080"),
-                Call::Other,
-                false
-            ),
+            step(SocketAddrUse::TcpListen, a("0.0.0.0:8080"), Call::Other),
             Step::Allow
         );
         assert_eq!(
-            step(
-                SocketAddrUse::TcpListen,
-                a("127.0.0.1:0"),
-                Call::Other,
-                false
-            ),
+            step(SocketAddrUse::TcpListen, a("127.0.0.1:0"), Call::Other),
             Step::Allow
         );
     }
@@ -282,23 +256,23 @@ mod tests {
     fn udp_connect_is_a_connect_and_its_sends_need_no_send_grant() {
         let peer = a("127.0.0.1:7");
         assert_eq!(
-            step(SocketAddrUse::UdpSend, peer, Call::UdpConnect, false),
+            step(SocketAddrUse::UdpSend, peer, Call::UdpConnect),
             Step::UdpConnect
         );
         assert_eq!(
-            step(SocketAddrUse::UdpReceive, peer, Call::UdpConnect, false),
+            step(SocketAddrUse::UdpReceive, peer, Call::UdpConnect),
             Step::Allow
         );
         assert_eq!(
-            step(SocketAddrUse::UdpSend, peer, Call::Other, true),
+            step(SocketAddrUse::UdpSend, peer, Call::SendConnected(peer)),
             Step::ConnectedSend
         );
         assert_eq!(
-            step(SocketAddrUse::UdpSend, peer, Call::Other, false),
+            step(SocketAddrUse::UdpSend, peer, Call::Other),
             Step::Check(Op::SendTo, Proto::Udp)
         );
         assert_eq!(
-            step(SocketAddrUse::UdpReceive, peer, Call::Other, false),
+            step(SocketAddrUse::UdpReceive, peer, Call::Other),
             Step::Check(Op::Recv, Proto::Udp)
         );
     }
@@ -326,7 +300,13 @@ mod tests {
         assert!(!g.allows(a("127.0.0.1:7"), SocketAddrUse::UdpSend));
         assert!(during(Call::UdpConnect, || g
             .allows(a("127.0.0.1:7"), SocketAddrUse::UdpSend)));
-        assert!(g.allows(a("127.0.0.1:7"), SocketAddrUse::UdpSend));
+        // Only a send on the connected stream, to its peer, needs no send grant.
+        assert!(!g.allows(a("127.0.0.1:7"), SocketAddrUse::UdpSend));
+        let connected = Call::SendConnected(a("127.0.0.1:7"));
+        assert!(during(connected, || g
+            .allows(a("127.0.0.1:7"), SocketAddrUse::UdpSend)));
+        assert!(!during(connected, || g
+            .allows(a("127.0.0.1:8"), SocketAddrUse::UdpSend)));
         assert!(!g.allows(a("127.0.0.1:7"), SocketAddrUse::UdpReceive));
     }
 }

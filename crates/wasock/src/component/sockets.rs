@@ -1,12 +1,12 @@
 //! Shadowing wrappers around wasmtime-wasi's `wasi:sockets` functions, for what its address
-//! check cannot see: which bind is the guest's own, which send is a UDP connect, and which
-//! names the guest may resolve. Each wrapper tells the check what call is in progress (see
+//! check cannot see: which bind is the guest's own, which send is a UDP connect, which send
+//! is on a connected socket, and which names the guest may resolve (and pin). Each wrapper tells the check what call is in progress (see
 //! [`super::policy::Call`]) and then calls wasmtime-wasi's own implementation.
 
 use super::ctx::ComponentHost;
 use super::policy::{during, Call};
 use std::collections::VecDeque;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use wasmtime::component::{Linker, Resource};
 use wasmtime::StoreContextMut;
 use wasmtime_wasi::p2::bindings::sockets::ip_name_lookup::{
@@ -15,7 +15,8 @@ use wasmtime_wasi::p2::bindings::sockets::ip_name_lookup::{
 use wasmtime_wasi::p2::bindings::sockets::network::{ErrorCode, IpAddress, IpSocketAddress};
 use wasmtime_wasi::p2::bindings::sync::sockets::tcp::HostTcpSocket;
 use wasmtime_wasi::p2::bindings::sync::sockets::udp::{
-    HostUdpSocket, IncomingDatagramStream, OutgoingDatagramStream,
+    HostOutgoingDatagramStream, HostUdpSocket, IncomingDatagramStream, OutgoingDatagram,
+    OutgoingDatagramStream,
 };
 use wasmtime_wasi::p2::{Network, SocketError, TcpSocket, UdpSocket};
 use wasmtime_wasi::sockets::WasiSocketsView;
@@ -70,13 +71,37 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Res
          (this, remote): (Resource<UdpSocket>, Option<IpSocketAddress>)|
          -> wasmtime::Result<(Result<Streams, ErrorCode>,)> {
             let host = store.data_mut();
-            let call = if remote.is_some() {
+            let peer = remote.map(SocketAddr::from);
+            let call = if peer.is_some() {
                 Call::UdpConnect
             } else {
                 Call::Other
             };
-            lowered(during(call, || {
+            let streams = during(call, || {
                 HostUdpSocket::stream(&mut host.sockets(), this, remote)
+            });
+            if let Ok((_, out)) = &streams {
+                // A new stream may reuse a dropped one's index: this replaces its entry.
+                match peer {
+                    Some(peer) => host.connected.insert(out.rep(), peer),
+                    None => host.connected.remove(&out.rep()),
+                };
+            }
+            lowered(streams)
+        },
+    )?;
+    udp.func_wrap(
+        "[method]outgoing-datagram-stream.send",
+        |mut store: StoreContextMut<'_, ComponentHost>,
+         (this, datagrams): (Resource<OutgoingDatagramStream>, Vec<OutgoingDatagram>)|
+         -> wasmtime::Result<(Result<u64, ErrorCode>,)> {
+            let host = store.data_mut();
+            let call = match host.connected.get(&this.rep()) {
+                Some(&peer) => Call::SendConnected(peer),
+                None => Call::Other,
+            };
+            lowered(during(call, || {
+                HostOutgoingDatagramStream::send(&mut host.sockets(), this, datagrams)
             }))
         },
     )?;

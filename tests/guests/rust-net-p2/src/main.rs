@@ -43,6 +43,13 @@ fn main() {
                 assert_eq!(&buf[..n], b"ping");
                 println!("ok udp-connect");
             }
+            // One datagram from a fresh socket, no reply expected.
+            "sendto-only" => {
+                let sock = UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| fail(action, e));
+                sock.send_to(b"ping", value)
+                    .unwrap_or_else(|e| fail(action, e));
+                println!("ok sendto-only");
+            }
             "lookup" => {
                 let addrs: Vec<SocketAddr> = (value, 80)
                     .to_socket_addrs()

@@ -434,12 +434,7 @@ fn run(r: RunArgs) -> Result<u8> {
     })?;
     let loaded = engine.load_program(module.as_ref())?;
     if matches!(loaded, wasock::Program::Component(_)) {
-        // Flags that only mean something to wasock's own preview1 host.
-        if r.function.is_some() {
-            bail!(usage(
-                "-f/--function is for core modules: a component runs its wasi:cli/run export"
-            ));
-        }
+        // A flag that only means something to wasock's own preview1 host.
         if r.hosts_file.is_some() {
             bail!(usage(
                 "--hosts-file does not apply to components yet (wasmtime-wasi resolves names)"
@@ -468,10 +463,7 @@ fn run(r: RunArgs) -> Result<u8> {
     };
     // A large --stack-size runs the guest on a thread with a native stack to match.
     let ran = engine
-        .with_native_stack(|| match &*loaded {
-            wasock::Program::Module(m) => wasock::run(&engine, m, config, entry),
-            wasock::Program::Component(c) => wasock::component::run(&engine, c, config),
-        })
+        .with_native_stack(|| wasock::run_program(&engine, &loaded, config, entry))
         .context("cannot start a thread with a native stack for --stack-size")?;
     match ran {
         Ok(outcome) => {

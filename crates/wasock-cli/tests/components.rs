@@ -579,3 +579,27 @@ fn ipv6_loopback_and_trace_net() {
         show(&out)
     );
 }
+
+#[test]
+fn preview1_only_flags_are_refused_for_components_with_one_line() {
+    let guest = s(&net_guest());
+    for (args, code, needle) in [
+        (
+            vec!["-f".to_string(), "main".into(), guest.clone()],
+            1,
+            "wasock: -f/--function is for core modules",
+        ),
+        (
+            vec!["--hosts-file=/etc/hosts".to_string(), guest.clone()],
+            2,
+            "wasock: --hosts-file does not apply to components yet",
+        ),
+    ] {
+        let out = run(&wasock(), &args);
+        assert_eq!(out.status.code(), Some(code), "{}", show(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{}", show(&out));
+        assert!(stderr.starts_with(needle), "{}", show(&out));
+        assert!(out.stdout.is_empty(), "{}", show(&out));
+    }
+}

@@ -85,6 +85,26 @@ pub fn linker_for(engine: &Engine, module: Option<&Module>) -> Result<Linker<Hos
     Ok(linker)
 }
 
+/// Runs a core module (as [`run`]) or a WASI 0.2 component (as [`crate::component::run`];
+/// it has no entry point to choose: only [`Entrypoint::Start`], its `wasi:cli/run`).
+pub fn run_program(
+    engine: &Engine,
+    program: &crate::engine::Program,
+    config: Config,
+    entry: Entrypoint,
+) -> Result<Outcome> {
+    match program {
+        crate::engine::Program::Module(m) => run(engine, m, config, entry),
+        crate::engine::Program::Component(c) => match entry {
+            Entrypoint::Start => crate::component::run(engine, c, config),
+            Entrypoint::Function(..) => Err(Error::Entry(
+                "-f/--function is for core modules: a component runs its wasi:cli/run export"
+                    .into(),
+            )),
+        },
+    }
+}
+
 /// Instantiates `module` under `config` and runs the entry point to completion.
 pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) -> Result<Outcome> {
     let max_threads = config

@@ -31,6 +31,6 @@ pub use abi::Errno;
 pub use config::Config;
 pub use engine::{CodeOpt, Engine, EngineOptions, Program, Tuning};
 pub use error::{Error, Result};
-pub use instance::{run, Entrypoint, Outcome};
+pub use instance::{run, run_program, Entrypoint, Outcome};
 pub use policy::Policy;
 pub use wasi::StdioSource;

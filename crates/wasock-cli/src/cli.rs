@@ -416,7 +416,7 @@ fn run(r: RunArgs) -> Result<u8> {
             wasock::engine::MAX_WASM_STACK
         )));
     }
-    let config = build_config(&r, module, args)?;
+    let mut config = build_config(&r, module, args)?;
     let use_cache = !r.no_cache && std::env::var_os("WASOCK_NO_CACHE").is_none();
     let mut tuning = wasock::Tuning::default();
     for setting in &r.engine {
@@ -432,7 +432,8 @@ fn run(r: RunArgs) -> Result<u8> {
         tuning,
         quiet: r.verbose == Some(0),
     })?;
-    let loaded = engine.load_file(module.as_ref())?;
+    let (loaded, stack) = engine.load_file_with_stack(module.as_ref())?;
+    config.stack_layout(stack);
     // Freed by the process exit that follows, not one by one by their destructors (unmapping
     // the code, unregistering its types): see Config::skip_teardown.
     let engine = std::mem::ManuallyDrop::new(engine);

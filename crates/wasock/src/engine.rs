@@ -2,6 +2,7 @@
 
 use crate::cache::ModuleCache;
 use crate::error::{one_line, Error, Result};
+use crate::stack::StackLayout;
 use std::path::Path;
 use wasmtime::{Module, OptLevel, Precompiled};
 
@@ -133,7 +134,9 @@ impl Engine {
         })
         .memory_init_cow(t.memory_init_cow)
         .wasm_threads(true)
-        .shared_memory(true);
+        .shared_memory(true)
+        // Only traps pay: the dump lets stack.rs read `__stack_pointer` to name an overflow.
+        .coredump_on_trap(true);
         if t.explicit_bounds_checks {
             // No reservation beyond the memory itself and no guard: every access is checked.
             cfg.memory_reservation(0)
@@ -198,6 +201,17 @@ impl Engine {
             source,
         })?;
         self.load_bytes(&bytes, path)
+    }
+
+    /// As [`Engine::load_file`], with the module's stack layout (for
+    /// [`crate::Config::stack_layout`]; `None` for a `.cwasm` or a module without one).
+    pub fn load_file_with_stack(&self, path: &Path) -> Result<(Module, Option<StackLayout>)> {
+        let bytes = std::fs::read(path).map_err(|source| Error::ReadModule {
+            path: path.into(),
+            source,
+        })?;
+        let module = self.load_bytes(&bytes, path)?;
+        Ok((module, StackLayout::of(&bytes)))
     }
 
     /// Loads a module from bytes; `name` is used in error messages.

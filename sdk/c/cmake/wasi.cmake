@@ -35,7 +35,7 @@ if(NOT DEFINED WASOCK_THREADS)
     endif()
 endif()
 set(WASOCK_THREADS "${WASOCK_THREADS}" CACHE BOOL "Build for wasm32-wasip1-threads (wasi-threads, shared memory)")
-set(WASOCK_MAX_MEMORY "67108864" CACHE STRING "Maximum linear memory in bytes for threaded modules")
+set(WASOCK_MAX_MEMORY "1073741824" CACHE STRING "Maximum linear memory in bytes for threaded modules")
 set(WASOCK_STACK_SIZE "1048576" CACHE STRING "Linear-memory stack in bytes (main thread; also each pthread's default)")
 
 if(WASOCK_THREADS)

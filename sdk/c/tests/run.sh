@@ -10,6 +10,7 @@
 #   5. porting.c (what ported programs use around sockets: the emulation libraries, the compat
 #      stubs in libc.a, inet_addr, CMSG_*, socketpair, a 512 KiB stack) builds with only
 #      wasi-sdk's flags through scripts/wasi-cc (both targets), through CMake, and natively;
+#      thread_stacks.c: 200 threads alive at once with the default 1 MiB stacks;
 #   6. with a wasock binary ($WASOCK, or target/{release,debug}/wasock): sdk_behaviour.wasm,
 #      sockopts.wasm and the porting builds run and pass (natively too).
 # usage: sdk/c/tests/run.sh [BUILD_DIR]     (default target/sdk-c-tests)
@@ -93,6 +94,7 @@ emu_libs=(-lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-
 "$cc" -O2 -Wall -Wextra -Werror "${emu_defs[@]}" "$here/porting.c" "${emu_libs[@]}" -o "$out/porting.wasm"
 "$cc" --threads -O2 -Wall -Wextra -Werror "${emu_defs[@]}" "$here/porting.c" "${emu_libs[@]}" \
     -o "$out/porting-threads.wasm"
+"$cc" --threads -O2 -Wall -Wextra -Werror "$here/thread_stacks.c" -o "$out/thread_stacks.wasm"
 mkdir -p "$out/porting-cmake"
 cp "$here/porting.c" "$out/porting-cmake/porting.c"
 cat >"$out/porting-cmake/CMakeLists.txt" <<'EOF'
@@ -118,6 +120,7 @@ for f in "$root"/examples/c/*.c; do
 done
 $ncc -O2 -Wall -Wextra -Werror -o "$out/native/sdk_behaviour" "$here/sdk_behaviour.c"
 $ncc -O2 -Wall -Wextra -Werror -o "$out/native/porting" "$here/porting.c"
+$ncc -O2 -Wall -Wextra -Werror -pthread -o "$out/native/thread_stacks" "$here/thread_stacks.c"
 echo ok
 
 wasock=${WASOCK:-}
@@ -147,4 +150,7 @@ for m in "$out/porting.wasm" "$out/porting-threads.wasm" "$out/porting-cmake/bui
     echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/porting.txt") checks)"
 done
 "$out/native/porting" "$out/porting-dir" >/dev/null 2>&1 || { "$out/native/porting" "$out/porting-dir"; exit 1; }
+"$out/native/thread_stacks" >/dev/null || { "$out/native/thread_stacks"; exit 1; }
+"$wasock" "$out/thread_stacks.wasm" >"$out/thread_stacks.txt" || { cat "$out/thread_stacks.txt"; exit 1; }
+cat "$out/thread_stacks.txt"
 echo "sdk/c tests: ok"

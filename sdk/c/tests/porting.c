@@ -6,6 +6,8 @@
  * Prints `ok NAME` per check, `FAIL ...` and exit 1 on the first failure. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dlfcn.h>
+#include <err.h>
 #include <errno.h>
 #include <grp.h>
 #include <netinet/in.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
@@ -128,6 +131,16 @@ int main(int argc, char **argv) {
     (void)getgrnam("root");
     printf("ok getpwnam\nok getgrnam\n");
 #endif
+#ifdef __wasi__
+    errno = 0;
+    CHECK("getgrouplist", initgroups("root", 0) == -1 && errno == ENOSYS);
+    CHECK("system", system(NULL) == 0 && system("true") == -1 && errno == ENOSYS);
+    CHECK("epoll", epoll_create1(0) == -1 && errno == ENOSYS);
+    CHECK("dlopen", dlopen("x.so", RTLD_NOW) == NULL && strstr(dlerror(), "WASI") != NULL &&
+                        dlerror() == NULL);
+#endif
+    warnx("warnx works: %d", 7);
+    printf("ok warnx\n");
     openlog("porting", LOG_PID, LOG_DAEMON);
     errno = ENOENT;
     syslog(LOG_INFO, "syslog works: %s (%m)", "yes");

@@ -27,6 +27,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "progname.h"
+
 /* ---- users and groups: WASI has none; lookups fail as with an unreachable database ---- */
 #ifdef C_getpwnam
 struct passwd *getpwnam(const char *name) { (void)name; errno = ENOSYS; return NULL; }
@@ -124,7 +126,7 @@ int setlogmask(int mask) {
 void vsyslog(int priority, const char *fmt, va_list ap) {
     if (!(LOG_MASK(LOG_PRI(priority)) & log_mask))
         return;
-    const char *ident = log_ident ? log_ident : program_invocation_short_name;
+    const char *ident = log_ident ? log_ident : wasock_progname();
     /* %m is syslog's own conversion: strerror(errno) at the time of the call. */
     char expanded[1024];
     const char *err = strerror(errno);
@@ -165,7 +167,7 @@ void syslog(int priority, const char *fmt, ...) {
 #ifdef C_vwarn
 void vwarn(const char *fmt, va_list ap) {
     int e = errno;
-    fprintf(stderr, "%s: ", program_invocation_short_name);
+    fprintf(stderr, "%s: ", wasock_progname());
     if (fmt) {
         vfprintf(stderr, fmt, ap);
         fputs(": ", stderr);
@@ -190,7 +192,7 @@ _Noreturn void err(int status, const char *fmt, ...) {
 #endif
 #ifdef C_vwarnx
 void vwarnx(const char *fmt, va_list ap) {
-    fprintf(stderr, "%s: ", program_invocation_short_name);
+    fprintf(stderr, "%s: ", wasock_progname());
     if (fmt)
         vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

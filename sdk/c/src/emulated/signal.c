@@ -4,7 +4,7 @@
  * a raised signal (SIG_DFL ends the program for the signals whose default action is to
  * terminate, exit status 128 + the signal number, as a shell reports a signal death).
  * Built by scripts/setup-sysroot into .sysroot/<target>/lib/<target>/. */
-#define _GNU_SOURCE /* program_invocation_short_name */
+#define _GNU_SOURCE /* program_invocation_short_name, read by progname.h */
 #define _WASI_EMULATED_SIGNAL
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "../compat/progname.h"
 
 /* SIG_IGN and SIG_ERR are these functions' addresses: in wasm, 1 and -1 are valid table
  * indices, so the headers cannot use them as sentinels. */
@@ -50,7 +52,7 @@ int raise(int sig) {
     case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
         return 0; /* default action: stop; nothing can continue a WASI program, so carry on */
     default:
-        fprintf(stderr, "%s: terminated by signal %d (%s)\n", program_invocation_short_name, sig,
+        fprintf(stderr, "%s: terminated by signal %d (%s)\n", wasock_progname(), sig,
                 strsignal(sig));
         _Exit(128 + sig);
     }

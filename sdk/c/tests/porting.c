@@ -38,6 +38,11 @@
 
 static volatile sig_atomic_t got;
 static void on_usr1(int sig) { got = sig; }
+static volatile sig_atomic_t info_signo;
+static void on_info(int sig, siginfo_t *info, void *ctx) {
+    (void)ctx;
+    info_signo = info->si_signo == sig ? sig : -1;
+}
 
 /* 64 frames of 8 KiB: 512 KiB of stack, 8x wasm-ld's old 64 KiB default. */
 __attribute__((noinline)) static int deep(int n) {
@@ -60,6 +65,34 @@ int main(int argc, char **argv) {
     CHECK("signal_returns_old", signal(SIGUSR1, SIG_DFL) == on_usr1);
     CHECK("signal_bad", signal(SIGKILL, on_usr1) == SIG_ERR && errno == EINVAL);
     CHECK("strsignal", strcmp(strsignal(SIGTERM), "Terminated") == 0);
+
+    /* sigaction: SA_SIGINFO handlers, masks, pending signals, kill() of the own pid */
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    CHECK("sigaction_ign", sigaction(SIGPIPE, &sa, NULL) == 0 && raise(SIGPIPE) == 0);
+    sa.sa_sigaction = on_info;
+    sa.sa_flags = SA_SIGINFO;
+    CHECK("sigaction_siginfo", sigaction(SIGUSR2, &sa, NULL) == 0 && raise(SIGUSR2) == 0 &&
+                                   info_signo == SIGUSR2);
+    CHECK("sigaction_old", sigaction(SIGUSR2, NULL, &old) == 0 && old.sa_sigaction == on_info &&
+                               (old.sa_flags & SA_SIGINFO));
+    sigset_t set, pend;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    info_signo = 0;
+    CHECK("sigprocmask_blocks", sigprocmask(SIG_BLOCK, &set, NULL) == 0 && raise(SIGUSR2) == 0 &&
+                                    info_signo == 0 && sigpending(&pend) == 0 &&
+                                    sigismember(&pend, SIGUSR2) == 1);
+    CHECK("sigprocmask_delivers", sigprocmask(SIG_UNBLOCK, &set, NULL) == 0 &&
+                                      info_signo == SIGUSR2);
+    info_signo = 0;
+    CHECK("kill_self", kill(getpid(), SIGUSR2) == 0 && info_signo == SIGUSR2 &&
+                           kill(getpid(), 0) == 0);
+#ifdef __wasi__
+    CHECK("kill_other", kill(1234, SIGTERM) == -1 && errno == ESRCH);
+#endif
 
     /* getpid, process clocks */
     pid_t pid = getpid();

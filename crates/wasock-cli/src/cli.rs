@@ -416,7 +416,7 @@ fn run(r: RunArgs) -> Result<u8> {
             wasock::engine::MAX_WASM_STACK
         )));
     }
-    let config = build_config(&r, module, args)?;
+    let mut config = build_config(&r, module, args)?;
     let use_cache = !r.no_cache && std::env::var_os("WASOCK_NO_CACHE").is_none();
     let mut tuning = wasock::Tuning::default();
     for setting in &r.engine {
@@ -432,7 +432,8 @@ fn run(r: RunArgs) -> Result<u8> {
         tuning,
         quiet: r.verbose == Some(0),
     })?;
-    let loaded = engine.load_program(module.as_ref())?;
+    let (loaded, stack) = engine.load_program(module.as_ref())?;
+    config.stack_layout(stack);
     if matches!(loaded, wasock::Program::Component(_)) {
         // A flag that only means something to wasock's own preview1 host.
         if r.hosts_file.is_some() {

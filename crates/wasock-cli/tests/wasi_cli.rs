@@ -600,3 +600,43 @@ fn help_and_version() {
     let out = wasock_run(&["--version"]);
     assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).starts_with("wasock "));
 }
+
+/// The linear-memory stack (issue 19): scripts/wasi-cc gives 1 MiB placed first in memory, a
+/// user's later `-Wl,-z,stack-size` wins, and running off its bottom is named, with the size,
+/// instead of a bare out-of-bounds trap.
+#[test]
+fn stack_overflow_is_named_with_the_stack_size() {
+    let named = |wasm: &Path, args: &[&str], kib: u32| {
+        let mut all = vec![s(wasm)];
+        all.extend(args.iter().map(|a| a.to_string()));
+        let out = run(&wasock(), &all);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(134), "{args:?}: {stderr}");
+        let want = format!(
+            "wasock: trap: guest stack overflow ({kib} KiB linear-memory stack; relink with \
+             -Wl,-z,stack-size=...)\n"
+        );
+        assert!(stderr.starts_with(&want), "{args:?}: {stderr}");
+    };
+    let wasm = compile_c("wasi/stack_overflow.c", false);
+    // The issue's program had a 32 KiB buffer on its stack: far inside the default now.
+    let out = wasock_run(&[&s(&wasm), "buffer", "512"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("buffer 512 ok"));
+    named(&wasm, &["buffer", "2048"], 1024);
+    named(&wasm, &["deep"], 1024);
+    named(&compile_c("wasi/stack_overflow.c", true), &["deep"], 1024);
+
+    // The user's own flag, after the SDK's default, sets the size.
+    let root = common::repo_root();
+    let small = root.join("target/guests/stack_overflow-64k.wasm");
+    let built = std::process::Command::new(root.join("scripts/wasi-cc"))
+        .arg(root.join("tests/guests/wasi/stack_overflow.c"))
+        .args(["-Wl,-z,stack-size=65536", "-o"])
+        .arg(&small)
+        .output()
+        .expect("run scripts/wasi-cc");
+    assert!(built.status.success(), "{built:?}");
+    named(&small, &["buffer", "100"], 64);
+    named(&small, &["deep"], 64);
+}

@@ -1,6 +1,7 @@
 //! What one instance may see and do: arguments, environment, preopens, stdio, network policy.
 
 use crate::policy::Policy;
+use crate::stack::StackLayout;
 use crate::wasi::StdioSource;
 use std::path::PathBuf;
 
@@ -27,6 +28,7 @@ pub struct Config {
     pub(crate) hosts_file: Option<PathBuf>,
     pub(crate) skip_teardown: bool,
     pub(crate) epoll_min_fds: Option<usize>,
+    pub(crate) stack: Option<StackLayout>,
 }
 
 impl Config {
@@ -125,6 +127,13 @@ impl Config {
     /// [`crate::wasi::poll::DEFAULT_EPOLL_MIN_FDS`]; `usize::MAX`: never).
     pub fn epoll_min_fds(&mut self, n: usize) -> &mut Self {
         self.epoll_min_fds = Some(n);
+        self
+    }
+
+    /// The module's stack layout ([`StackLayout::of`]): a trap from overflowing the main
+    /// thread's linear-memory stack is then reported as such, with the stack's size.
+    pub fn stack_layout(&mut self, layout: Option<StackLayout>) -> &mut Self {
+        self.stack = layout;
         self
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::cache::ModuleCache;
 use crate::error::{one_line, Error, Result};
+use crate::stack::StackLayout;
 use std::path::Path;
 use wasmtime::component::Component;
 use wasmtime::{Module, OptLevel, Precompiled};
@@ -142,7 +143,9 @@ impl Engine {
         })
         .memory_init_cow(t.memory_init_cow)
         .wasm_threads(true)
-        .shared_memory(true);
+        .shared_memory(true)
+        // Only traps pay: the dump lets stack.rs read `__stack_pointer` to name an overflow.
+        .coredump_on_trap(true);
         if t.explicit_bounds_checks {
             // No reservation beyond the memory itself and no guard: every access is checked.
             cfg.memory_reservation(0)
@@ -209,20 +212,32 @@ impl Engine {
         self.load_bytes(&bytes, path)
     }
 
-    /// Loads a file that is a core module (as [`Engine::load_file`]) or a WASI 0.2 component
-    /// (binary, or a `.cwasm` of one).
-    pub fn load_program(&self, path: &Path) -> Result<Program> {
+    /// As [`Engine::load_file_with_stack`], for a file that is a core module or a WASI 0.2
+    /// component (binary, or a `.cwasm` of one); a component has no stack layout.
+    pub fn load_program(&self, path: &Path) -> Result<(Program, Option<StackLayout>)> {
         let bytes = std::fs::read(path).map_err(|source| Error::ReadModule {
             path: path.into(),
             source,
         })?;
-        let is_component = crate::component::is_component(&bytes)
+        let is_component = wasmparser::Parser::is_component(&bytes)
             || wasmtime::Engine::detect_precompiled(&bytes) == Some(Precompiled::Component);
         if !is_component {
-            return self.load_bytes(&bytes, path).map(Program::Module);
+            let module = self.load_bytes(&bytes, path)?;
+            return Ok((Program::Module(module), StackLayout::of(&bytes)));
         }
-        self.load_component_bytes(&bytes, path)
-            .map(Program::Component)
+        let component = self.load_component_bytes(&bytes, path)?;
+        Ok((Program::Component(component), None))
+    }
+
+    /// As [`Engine::load_file`], with the module's stack layout (for
+    /// [`crate::Config::stack_layout`]; `None` for a `.cwasm` or a module without one).
+    pub fn load_file_with_stack(&self, path: &Path) -> Result<(Module, Option<StackLayout>)> {
+        let bytes = std::fs::read(path).map_err(|source| Error::ReadModule {
+            path: path.into(),
+            source,
+        })?;
+        let module = self.load_bytes(&bytes, path)?;
+        Ok((module, StackLayout::of(&bytes)))
     }
 
     /// Loads a component from bytes (binary or `.cwasm`); `name` is used in error messages.
@@ -281,7 +296,7 @@ impl Engine {
         if wasmtime::Engine::detect_precompiled(bytes).is_some() {
             return Err(invalid("it is already compiled (run it as it is)".into()));
         }
-        if crate::component::is_component(bytes) {
+        if wasmparser::Parser::is_component(bytes) {
             return self
                 .inner
                 .precompile_component(bytes)

@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::engine::Engine;
 use crate::error::{one_line, Error, Result};
 use crate::fd::{Entry, FdTable};
+use crate::stack::StackLayout;
 use crate::wasi::{proc::ExitCode, Host, Mem, WasiCtx};
 use std::sync::Arc;
 use wasmtime::{ExternType, Linker, Module, SharedMemory, Store, Val, ValType, WasmBacktrace};
@@ -111,6 +112,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
         .max_threads
         .unwrap_or(crate::threads::DEFAULT_MAX_THREADS);
     let skip_teardown = config.skip_teardown;
+    let stack = config.stack;
     let ctx = build_ctx(config)?;
     let mut linker = linker_for(engine, Some(module))?;
     let mut store = Store::new(
@@ -197,7 +199,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
                     exit_code: 0,
                     results: vec![],
                 }),
-                Err(e) => exit_or_trap(e),
+                Err(e) => main_thread_trap(e, &mut store, stack),
             }
         }
         Entrypoint::Function(name, args) => {
@@ -224,7 +226,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
                     exit_code: 0,
                     results: results.iter().map(show_val).collect(),
                 }),
-                Err(e) => exit_or_trap(e),
+                Err(e) => main_thread_trap(e, &mut store, stack),
             }
         }
     };
@@ -281,6 +283,23 @@ fn show_val(v: &Val) -> String {
         Val::F32(x) => format!("{:.6}:f32", f32::from_bits(*x)),
         Val::F64(x) => format!("{:.6}:f64", f64::from_bits(*x)),
         other => format!("{other:?}"),
+    }
+}
+
+/// As [`exit_or_trap`], naming an overflow of the main thread's linear-memory stack (a bare
+/// out-of-bounds access otherwise, issue 19).
+fn main_thread_trap(
+    e: wasmtime::Error,
+    store: &mut Store<Host>,
+    stack: Option<StackLayout>,
+) -> Result<Outcome> {
+    let overflow = stack.filter(|s| s.overflowed(&e, store));
+    match (exit_or_trap(e), overflow) {
+        (Err(Error::Trap { backtrace, .. }), Some(stack)) => Err(Error::Trap {
+            message: stack.overflow_message(),
+            backtrace,
+        }),
+        (other, _) => other,
     }
 }
 

@@ -23,6 +23,7 @@ pub mod instance;
 pub mod link;
 pub mod net;
 pub mod policy;
+pub mod stack;
 pub mod threads;
 pub mod trace;
 pub mod wasi;

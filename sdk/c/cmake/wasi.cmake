@@ -11,6 +11,10 @@
 # WASOCK_THREADS=ON targets wasm32-wasip1-threads: -pthread, and the module imports a shared
 # memory (--shared-memory --import-memory --export-memory --max-memory=WASOCK_MAX_MEMORY).
 # WASOCK_WASI_TARGET overrides the triple (e.g. wasm32-wasi for an old wasi-sdk).
+# WASOCK_STACK_SIZE (bytes, default 1048576 as scripts/wasi-cc) sizes the linear-memory stack,
+# which goes first in memory (-Wl,--stack-first) so that an overflow traps and wasock names it;
+# a size in CMAKE_EXE_LINKER_FLAGS or LDFLAGS, or a target's own
+# target_link_options(-Wl,-z,stack-size=N), wins.
 
 set(CMAKE_SYSTEM_NAME WASI)
 set(CMAKE_SYSTEM_VERSION 1)
@@ -20,7 +24,8 @@ list(APPEND CMAKE_MODULE_PATH "${CMAKE_CURRENT_LIST_DIR}")
 
 # Settings also needed inside CMake's try_compile projects.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES
-     WASOCK_THREADS WASOCK_MAX_MEMORY WASOCK_WASI_TARGET WASOCK_SYSROOT_DIR WASI_SDK_PREFIX)
+     WASOCK_THREADS WASOCK_MAX_MEMORY WASOCK_STACK_SIZE WASOCK_WASI_TARGET WASOCK_SYSROOT_DIR
+     WASI_SDK_PREFIX)
 
 if(NOT DEFINED WASOCK_THREADS)
     if(DEFINED ENV{WASOCK_THREADS})
@@ -30,7 +35,8 @@ if(NOT DEFINED WASOCK_THREADS)
     endif()
 endif()
 set(WASOCK_THREADS "${WASOCK_THREADS}" CACHE BOOL "Build for wasm32-wasip1-threads (wasi-threads, shared memory)")
-set(WASOCK_MAX_MEMORY "67108864" CACHE STRING "Maximum linear memory in bytes for threaded modules")
+set(WASOCK_MAX_MEMORY "1073741824" CACHE STRING "Maximum linear memory in bytes for threaded modules")
+set(WASOCK_STACK_SIZE "1048576" CACHE STRING "Linear-memory stack in bytes (main thread; also each pthread's default)")
 
 if(WASOCK_THREADS)
     set(_wasock_default_target wasm32-wasip1-threads)
@@ -94,6 +100,13 @@ set(CMAKE_C_COMPILER_TARGET ${WASOCK_WASI_TARGET})
 set(CMAKE_CXX_COMPILER_TARGET ${WASOCK_WASI_TARGET})
 set(CMAKE_ASM_COMPILER_TARGET ${WASOCK_WASI_TARGET})
 
+# Directory link options come after CMAKE_EXE_LINKER_FLAGS on the link line: a size the user
+# already gives there (or in LDFLAGS) is left alone instead of overridden.
+if("${CMAKE_EXE_LINKER_FLAGS} $ENV{LDFLAGS}" MATCHES "stack-size")
+    list(APPEND _wasock_link_options -Wl,--stack-first)
+else()
+    list(APPEND _wasock_link_options -Wl,-z,stack-size=${WASOCK_STACK_SIZE} -Wl,--stack-first)
+endif()
 if(WASOCK_THREADS)
     list(APPEND _wasock_compile_options -pthread)
     list(APPEND _wasock_link_options -pthread -Wl,--shared-memory -Wl,--import-memory -Wl,--export-memory

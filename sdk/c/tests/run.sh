@@ -7,8 +7,12 @@
 #      find_package(wamr-wasi-socket) work, the examples build (wasip1 and wasip1-threads) and
 #      import only ABI functions (docs/socket-abi.md); the examples and sdk_behaviour.c build
 #      natively with cc;
-#   5. with a wasock binary ($WASOCK, or target/{release,debug}/wasock): sdk_behaviour.wasm
-#      and sockopts.wasm run and pass (natively too).
+#   5. porting.c (what ported programs use around sockets: the emulation libraries, the compat
+#      stubs in libc.a, inet_addr, CMSG_*, socketpair, a 512 KiB stack) builds with only
+#      wasi-sdk's flags through scripts/wasi-cc (both targets), through CMake, and natively;
+#      thread_stacks.c: 200 threads alive at once with the default 1 MiB stacks;
+#   6. with a wasock binary ($WASOCK, or target/{release,debug}/wasock): sdk_behaviour.wasm,
+#      sockopts.wasm and the porting builds run and pass (natively too).
 # usage: sdk/c/tests/run.sh [BUILD_DIR]     (default target/sdk-c-tests)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,13 +86,41 @@ for threads in OFF ON; do
     $py "$here/check_imports.py" --forbid sock_close "$b"/*.wasm | sed 's/ (.*//'
 done
 
-step "native builds (cc): examples and sdk_behaviour.c"
+step "porting.c: wasi-sdk's emulation flags, wasi-cc (both targets) and CMake"
+emu_defs=(-D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_GETPID -D_WASI_EMULATED_PROCESS_CLOCKS
+          -D_WASI_EMULATED_MMAN)
+emu_libs=(-lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-clocks
+          -lwasi-emulated-mman)
+"$cc" -O2 -Wall -Wextra -Werror "${emu_defs[@]}" "$here/porting.c" "${emu_libs[@]}" -o "$out/porting.wasm"
+"$cc" --threads -O2 -Wall -Wextra -Werror "${emu_defs[@]}" "$here/porting.c" "${emu_libs[@]}" \
+    -o "$out/porting-threads.wasm"
+"$cc" --threads -O2 -Wall -Wextra -Werror "$here/thread_stacks.c" -o "$out/thread_stacks.wasm"
+mkdir -p "$out/porting-cmake"
+cp "$here/porting.c" "$out/porting-cmake/porting.c"
+cat >"$out/porting-cmake/CMakeLists.txt" <<'EOF'
+cmake_minimum_required(VERSION 3.14)
+project(porting C)
+add_executable(porting porting.c)
+target_compile_definitions(porting PRIVATE _WASI_EMULATED_SIGNAL _WASI_EMULATED_GETPID
+    _WASI_EMULATED_PROCESS_CLOCKS _WASI_EMULATED_MMAN)
+target_link_libraries(porting wasi-emulated-signal wasi-emulated-getpid
+    wasi-emulated-process-clocks wasi-emulated-mman)
+EOF
+cmake -S "$out/porting-cmake" -B "$out/porting-cmake/build" -DCMAKE_TOOLCHAIN_FILE="$tc" \
+    -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" >"$out/porting-cmake.log" 2>&1 \
+    && cmake --build "$out/porting-cmake/build" >>"$out/porting-cmake.log" 2>&1 \
+    || { cat "$out/porting-cmake.log"; exit 1; }
+echo ok
+
+step "native builds (cc): examples, sdk_behaviour.c and porting.c"
 ncc=${CC:-cc}
 mkdir -p "$out/native"
 for f in "$root"/examples/c/*.c; do
     $ncc -O2 -Wall -Wextra -Werror -o "$out/native/$(basename "${f%.c}")" "$f"
 done
 $ncc -O2 -Wall -Wextra -Werror -o "$out/native/sdk_behaviour" "$here/sdk_behaviour.c"
+$ncc -O2 -Wall -Wextra -Werror -o "$out/native/porting" "$here/porting.c"
+$ncc -O2 -Wall -Wextra -Werror -pthread -o "$out/native/thread_stacks" "$here/thread_stacks.c"
 echo ok
 
 wasock=${WASOCK:-}
@@ -108,4 +140,18 @@ $py "$here/check_imports.py" "$out/sdk_behaviour.wasm" | sed 's/ (.*//'
 "$wasock" "$out/examples-OFF/sockopts.wasm" >"$out/sockopts.txt" || { cat "$out/sockopts.txt"; exit 1; }
 grep -q '^SO_DEBUG=Protocol not available$' "$out/sockopts.txt"
 echo "ok sockopts ($(grep -c = "$out/sockopts.txt") values)"
+rm -rf "$out/porting-dir" && mkdir -p "$out/porting-dir"
+for m in "$out/porting.wasm" "$out/porting-threads.wasm" "$out/porting-cmake/build/porting.wasm"; do
+    "$wasock" --dir="$out/porting-dir" "$m" "$out/porting-dir" >"$out/porting.txt" 2>"$out/porting.err" \
+        || { cat "$out/porting.txt" "$out/porting.err"; exit 1; }
+    grep -q '^porting: all ok$' "$out/porting.txt"
+    # syslog goes to stderr, with %m expanded
+    grep -q '^porting\[42\]: syslog works: yes (No such file or directory)$' "$out/porting.err"
+    grep -q '^porting.*: warnx works: 7$' "$out/porting.err"
+    echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/porting.txt") checks)"
+done
+"$out/native/porting" "$out/porting-dir" >/dev/null 2>&1 || { "$out/native/porting" "$out/porting-dir"; exit 1; }
+"$out/native/thread_stacks" >/dev/null || { "$out/native/thread_stacks"; exit 1; }
+"$wasock" "$out/thread_stacks.wasm" >"$out/thread_stacks.txt" || { cat "$out/thread_stacks.txt"; exit 1; }
+cat "$out/thread_stacks.txt"
 echo "sdk/c tests: ok"

@@ -68,4 +68,22 @@ static inline void tcp_pair(int ls, int port, int *client, int *server) {
 }
 
 static inline void set_nonblocking(int fd) { CHECK(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0); }
+
+/* "IP:PORT" or "[IP6]:PORT". */
+static inline const char *show_addr(const struct sockaddr_storage *ss) {
+    static char out[INET6_ADDRSTRLEN + 16];
+    char host[INET6_ADDRSTRLEN];
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+        CHECK(inet_ntop(AF_INET, &in->sin_addr, host, sizeof host) != NULL);
+        snprintf(out, sizeof out, "%s:%d", host, ntohs(in->sin_port));
+    } else {
+        CHECK(ss->ss_family == AF_INET6);
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+        CHECK(inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host) != NULL);
+        snprintf(out, sizeof out, "[%s]:%d", host, ntohs(in6->sin6_port));
+    }
+    return out;
+}
+
 #endif

@@ -25,23 +25,6 @@
 #include "net.h"
 #include <netdb.h>
 
-/* "IP:PORT" or "[IP6]:PORT". */
-static const char *show(const struct sockaddr_storage *ss) {
-    static char out[INET6_ADDRSTRLEN + 16];
-    char host[INET6_ADDRSTRLEN];
-    if (ss->ss_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-        CHECK(inet_ntop(AF_INET, &in->sin_addr, host, sizeof host) != NULL);
-        snprintf(out, sizeof out, "%s:%d", host, ntohs(in->sin_port));
-    } else {
-        CHECK(ss->ss_family == AF_INET6);
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-        CHECK(inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host) != NULL);
-        snprintf(out, sizeof out, "[%s]:%d", host, ntohs(in6->sin6_port));
-    }
-    return out;
-}
-
 /* Prints one line: WORD, then ARG if not NULL. */
 static void say(const char *word, const char *arg) {
     printf("%s%s%s\n", word, arg ? " " : "", arg ? arg : "");
@@ -63,7 +46,7 @@ static int serve_one(int ls) {
     socklen_t len = sizeof peer;
     int c = accept(ls, SA(peer), &len);
     CHECK(c >= 0);
-    say("peer", show(&peer));
+    say("peer", show_addr(&peer));
     char b;
     ssize_t n = read(c, &b, 1);
     CHECK(n == 1);
@@ -131,7 +114,7 @@ static int recv_mode(void) {
     struct sockaddr_storage from;
     len = sizeof from;
     ssize_t n = recvfrom(u, buf, sizeof buf, 0, SA(from), &len);
-    print_datagram("recvfrom", buf, n, show(&from));
+    print_datagram("recvfrom", buf, n, show_addr(&from));
     n = recv(u, buf, sizeof buf, 0);
     print_datagram("recv", buf, n, NULL);
     n = read(u, buf, sizeof buf);
@@ -263,7 +246,7 @@ static int pin_mode(int tport) {
     if (rc != EAI_NONAME) {
         if (rc == 0)
             fprintf(stderr, "FAIL: %s:%d: getaddrinfo(api.test) after rebinding returned %s\n", __FILE__, __LINE__,
-                    show((const struct sockaddr_storage *)res->ai_addr));
+                    show_addr((const struct sockaddr_storage *)res->ai_addr));
         else
             fprintf(stderr, "FAIL: %s:%d: getaddrinfo(api.test) = %d (%s), want EAI_NONAME\n", __FILE__, __LINE__, rc,
                     gai_strerror(rc));

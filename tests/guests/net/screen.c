@@ -16,22 +16,6 @@
  *                    serves one client. */
 #include "net.h"
 
-static const char *show(const struct sockaddr_storage *ss) {
-    static char out[INET6_ADDRSTRLEN + 16];
-    char host[INET6_ADDRSTRLEN];
-    if (ss->ss_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-        CHECK(inet_ntop(AF_INET, &in->sin_addr, host, sizeof host) != NULL);
-        snprintf(out, sizeof out, "%s:%d", host, ntohs(in->sin_port));
-    } else {
-        CHECK(ss->ss_family == AF_INET6);
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-        CHECK(inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host) != NULL);
-        snprintf(out, sizeof out, "[%s]:%d", host, ntohs(in6->sin6_port));
-    }
-    return out;
-}
-
 enum { MAXPAD = 32 };
 
 static int poll_loop(int udp, int pad) {
@@ -73,11 +57,11 @@ static int poll_loop(int udp, int pad) {
                 char buf[64];
                 ssize_t got = recvfrom(s, buf, sizeof buf, 0, SA(peer), &plen);
                 CHECK(got >= 0 && got < 64);
-                printf("recvfrom %.*s %s\n", (int)got, buf, show(&peer));
+                printf("recvfrom %.*s %s\n", (int)got, buf, show_addr(&peer));
             } else {
                 int c = accept(s, SA(peer), &plen);
                 CHECK(c >= 0);
-                printf("peer %s\n", show(&peer));
+                printf("peer %s\n", show_addr(&peer));
                 char b;
                 CHECK(read(c, &b, 1) == 1);
                 CHECK(write(c, &b, 1) == 1);
@@ -154,7 +138,7 @@ static int dual(void) {
     socklen_t plen = sizeof peer;
     int c = accept(ls, SA(peer), &plen);
     CHECK(c >= 0);
-    printf("peer %s\n", show(&peer));
+    printf("peer %s\n", show_addr(&peer));
     fflush(stdout);
     char b;
     CHECK(read(c, &b, 1) == 1);

@@ -20,12 +20,6 @@ use wasmtime::component::{Component, Linker};
 use wasmtime::Store;
 use wasmtime_wasi::p2::bindings::sync::Command;
 
-/// Whether `bytes` are a component in the binary format (`\0asm`, then version 0x0d and
-/// layer 1), not a core module (version 1, layer 0).
-pub fn is_component(bytes: &[u8]) -> bool {
-    bytes.len() >= 8 && bytes[..4] == *b"\0asm" && bytes[4..8] == [0x0d, 0x00, 0x01, 0x00]
-}
-
 /// The linker for components: wasmtime-wasi's synchronous WASI 0.2 (`wasi:cli/command`
 /// world) with the policy wrappers of [`sockets`] in place of the functions they shadow, and
 /// for a socket cap (`max_sockets`) the counting ones of [`quota`].

@@ -1,0 +1,60 @@
+/* libwasi-emulated-process-clocks.a (wasi-sdk's name; -D_WASI_EMULATED_PROCESS_CLOCKS
+ * -lwasi-emulated-process-clocks): clock(), times() and getrusage() from preview1's
+ * CLOCK_PROCESS_CPUTIME_ID, which wasock answers with the host process's CPU time (user and
+ * system together: WASI does not split them, so all of it is reported as user time). */
+#define _WASI_EMULATED_PROCESS_CLOCKS
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/times.h>
+#include <time.h>
+#include <wasi/api.h>
+
+/* The import itself: this wasi-libc's clock_gettime() no longer knows the process clock. */
+static long long cpu_ns(void) {
+    __wasi_timestamp_t ns;
+    __wasi_errno_t e = __wasi_clock_time_get(__WASI_CLOCKID_PROCESS_CPUTIME_ID, 1, &ns);
+    if (e != 0) {
+        errno = e;
+        return -1;
+    }
+    return (long long)ns;
+}
+
+/* wasi-libc's CLOCKS_PER_SEC is 10^9: clock_t counts nanoseconds. */
+clock_t clock(void) {
+    long long ns = cpu_ns();
+    return ns < 0 ? (clock_t)-1 : (clock_t)(ns / (1000000000LL / CLOCKS_PER_SEC));
+}
+
+clock_t times(struct tms *buf) {
+    long long ns = cpu_ns();
+    struct timespec now;
+    if (ns < 0 || clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+        return (clock_t)-1;
+    clock_t ticks = (clock_t)(ns / (1000000000LL / CLOCKS_PER_SEC));
+    if (buf) {
+        buf->tms_utime = ticks;
+        buf->tms_stime = 0;
+        buf->tms_cutime = 0;
+        buf->tms_cstime = 0;
+    }
+    return (clock_t)(((long long)now.tv_sec * 1000000000LL + now.tv_nsec) /
+                     (1000000000LL / CLOCKS_PER_SEC));
+}
+
+int getrusage(int who, struct rusage *usage) {
+    memset(usage, 0, sizeof *usage);
+    if (who == RUSAGE_CHILDREN)
+        return 0; /* no child processes, ever */
+    if (who != RUSAGE_SELF) {
+        errno = EINVAL;
+        return -1;
+    }
+    long long ns = cpu_ns();
+    if (ns < 0)
+        return -1;
+    usage->ru_utime.tv_sec = (time_t)(ns / 1000000000LL);
+    usage->ru_utime.tv_usec = (suseconds_t)(ns % 1000000000LL / 1000);
+    return 0;
+}

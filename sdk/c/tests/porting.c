@@ -1,0 +1,205 @@
+/* What ported POSIX programs use around their sockets (issue 19), built with only the flags a
+ * wasi-sdk user would add: -D_WASI_EMULATED_{SIGNAL,GETPID,PROCESS_CLOCKS,MMAN} and
+ * -lwasi-emulated-{signal,getpid,process-clocks,mman}. The same source builds natively (cc),
+ * where the WASI-only expectations (ENOSYS, the placeholder pid) do not apply.
+ * usage: porting DIR   (DIR: a writable directory, preopened under wasock)
+ * Prints `ok NAME` per check, `FAIL ...` and exit 1 on the first failure. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <err.h>
+#include <errno.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/times.h>
+#include <fcntl.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHECK(name, cond)                                                                    \
+    do {                                                                                     \
+        if (!(cond)) {                                                                       \
+            printf("FAIL %s: %s (errno %d %s)\n", name, #cond, errno, strerror(errno));      \
+            exit(1);                                                                         \
+        }                                                                                    \
+        printf("ok %s\n", name);                                                             \
+    } while (0)
+
+static volatile sig_atomic_t got;
+static void on_usr1(int sig) { got = sig; }
+static volatile sig_atomic_t info_signo;
+static void on_info(int sig, siginfo_t *info, void *ctx) {
+    (void)ctx;
+    info_signo = info->si_signo == sig ? sig : -1;
+}
+
+/* 64 frames of 8 KiB: 512 KiB of stack, 8x wasm-ld's old 64 KiB default. */
+__attribute__((noinline)) static int deep(int n) {
+    volatile char frame[8192];
+    frame[(unsigned)n % sizeof frame] = (char)n;
+    return n == 0 ? 0 : deep(n - 1) + frame[(unsigned)n % sizeof frame];
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: porting DIR\n");
+        return 2;
+    }
+    const char *dir = argv[1];
+
+    /* signal: handlers run on raise(); SIG_IGN and SIG_ERR are distinct values. */
+    CHECK("signal_ign", signal(SIGPIPE, SIG_IGN) != SIG_ERR && raise(SIGPIPE) == 0);
+    CHECK("signal_handler", signal(SIGUSR1, on_usr1) != SIG_ERR && raise(SIGUSR1) == 0 &&
+                                got == SIGUSR1);
+    CHECK("signal_returns_old", signal(SIGUSR1, SIG_DFL) == on_usr1);
+    CHECK("signal_bad", signal(SIGKILL, on_usr1) == SIG_ERR && errno == EINVAL);
+    CHECK("strsignal", strcmp(strsignal(SIGTERM), "Terminated") == 0);
+
+    /* sigaction: SA_SIGINFO handlers, masks, pending signals, kill() of the own pid */
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    CHECK("sigaction_ign", sigaction(SIGPIPE, &sa, NULL) == 0 && raise(SIGPIPE) == 0);
+    sa.sa_sigaction = on_info;
+    sa.sa_flags = SA_SIGINFO;
+    CHECK("sigaction_siginfo", sigaction(SIGUSR2, &sa, NULL) == 0 && raise(SIGUSR2) == 0 &&
+                                   info_signo == SIGUSR2);
+    CHECK("sigaction_old", sigaction(SIGUSR2, NULL, &old) == 0 && old.sa_sigaction == on_info &&
+                               (old.sa_flags & SA_SIGINFO));
+    sigset_t set, pend;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    info_signo = 0;
+    CHECK("sigprocmask_blocks", sigprocmask(SIG_BLOCK, &set, NULL) == 0 && raise(SIGUSR2) == 0 &&
+                                    info_signo == 0 && sigpending(&pend) == 0 &&
+                                    sigismember(&pend, SIGUSR2) == 1);
+    CHECK("sigprocmask_delivers", sigprocmask(SIG_UNBLOCK, &set, NULL) == 0 &&
+                                      info_signo == SIGUSR2);
+    info_signo = 0;
+    CHECK("kill_self", kill(getpid(), SIGUSR2) == 0 && info_signo == SIGUSR2 &&
+                           kill(getpid(), 0) == 0);
+#ifdef __wasi__
+    CHECK("kill_other", kill(1234, SIGTERM) == -1 && errno == ESRCH);
+#endif
+
+    /* getpid, process clocks */
+    pid_t pid = getpid();
+#ifdef __wasi__
+    CHECK("getpid", pid == 42);
+#else
+    CHECK("getpid", pid > 0);
+#endif
+    /* Burn 50 ms of CPU (enough for times()'s 100 Hz ticks natively). */
+    clock_t c;
+    volatile unsigned long spin = 0;
+    while ((c = clock()) != (clock_t)-1 && c < CLOCKS_PER_SEC / 20)
+        spin++;
+    CHECK("clock", c != (clock_t)-1 && c >= CLOCKS_PER_SEC / 20);
+    struct tms t;
+    CHECK("times", times(&t) != (clock_t)-1 && t.tms_utime + t.tms_stime > 0);
+    struct rusage ru;
+    CHECK("getrusage", getrusage(RUSAGE_SELF, &ru) == 0 &&
+                           ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec > 0);
+
+    /* mman: anonymous maps are zeroed memory */
+    unsigned char *m = mmap(NULL, 100000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK("mmap_anon", m != MAP_FAILED && m[0] == 0 && m[99999] == 0);
+    m[5] = 7;
+    CHECK("munmap", munmap(m, 100000) == 0);
+
+    /* inet_* are in libc.a and now declared */
+    struct in_addr a;
+    CHECK("inet_addr", inet_addr("127.0.0.1") == htonl(0x7f000001));
+    CHECK("inet_addr_bad", inet_addr("300.1.1.1") == INADDR_NONE);
+    CHECK("inet_aton", inet_aton("10.1.2.3", &a) == 1 && a.s_addr == htonl(0x0a010203));
+    CHECK("inet_ntoa", strcmp(inet_ntoa(a), "10.1.2.3") == 0);
+
+    /* CMSG macros walk a control buffer as on Linux */
+    union {
+        char buf[CMSG_SPACE(sizeof(int)) * 2];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = {0};
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &(int){5}, sizeof(int));
+    struct cmsghdr *second = CMSG_NXTHDR(&msg, cm);
+    CHECK("cmsg", second != NULL && (char *)second - (char *)cm == (long)CMSG_SPACE(sizeof(int)) &&
+                      CMSG_LEN(0) == CMSG_ALIGN(sizeof(struct cmsghdr)) &&
+                      *(int *)CMSG_DATA(cm) == 5);
+
+    /* socketpair: no preview1 import makes a connected pair */
+    int sv[2];
+    int r = socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+#ifdef __wasi__
+    CHECK("socketpair_enosys", r == -1 && errno == ENOSYS);
+#else
+    CHECK("socketpair_native", r == 0 && close(sv[0]) == 0 && close(sv[1]) == 0);
+#endif
+
+    /* users, groups, syslog: link, and fail or log honestly */
+#ifdef __wasi__
+    errno = 0;
+    CHECK("getpwnam", getpwnam("root") == NULL && errno == ENOSYS);
+    CHECK("getgrnam", getgrnam("root") == NULL && errno == ENOSYS);
+#else
+    (void)getpwnam("root");
+    (void)getgrnam("root");
+    printf("ok getpwnam\nok getgrnam\n");
+#endif
+#ifdef __wasi__
+    errno = 0;
+    CHECK("getgrouplist", initgroups("root", 0) == -1 && errno == ENOSYS);
+    CHECK("system", system(NULL) == 0 && system("true") == -1 && errno == ENOSYS);
+    CHECK("epoll", epoll_create1(0) == -1 && errno == ENOSYS);
+    CHECK("dlopen", dlopen("x.so", RTLD_NOW) == NULL && strstr(dlerror(), "WASI") != NULL &&
+                        dlerror() == NULL);
+#endif
+    warnx("warnx works: %d", 7);
+    printf("ok warnx\n");
+    openlog("porting", LOG_PID, LOG_DAEMON);
+    errno = ENOENT;
+    syslog(LOG_INFO, "syslog works: %s (%m)", "yes");
+    closelog();
+    printf("ok syslog\n");
+
+    /* sendfile: a file's bytes to another descriptor, with and without an offset */
+    char src[512], dst[512];
+    snprintf(src, sizeof src, "%s/sendfile-src", dir);
+    snprintf(dst, sizeof dst, "%s/sendfile-dst", dir);
+    int in = open(src, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    int out = open(dst, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK("sendfile_open", in >= 0 && out >= 0 && write(in, "0123456789", 10) == 10);
+    off_t off = 2;
+    CHECK("sendfile_offset", sendfile(out, in, &off, 5) == 5 && off == 7);
+    CHECK("sendfile_pos", lseek(in, 8, SEEK_SET) == 8 && sendfile(out, in, NULL, 100) == 2 &&
+                              lseek(in, 0, SEEK_CUR) == 10);
+    char back[16] = {0};
+    CHECK("sendfile_bytes", pread(out, back, sizeof back, 0) == 7 && memcmp(back, "2345689", 7) == 0);
+    close(in);
+    close(out);
+    unlink(src);
+    unlink(dst);
+
+    /* the stack: 512 KiB deep, far past the old 64 KiB */
+    CHECK("deep_stack", deep(64) >= 0);
+    puts("porting: all ok");
+    return 0;
+}

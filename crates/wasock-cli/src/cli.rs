@@ -432,8 +432,8 @@ fn run(r: RunArgs) -> Result<u8> {
         tuning,
         quiet: r.verbose == Some(0),
     })?;
-    let (loaded, stack) = engine.load_file_with_stack(module.as_ref())?;
-    config.stack_layout(stack);
+    let loaded = engine.load_file(module.as_ref())?;
+    config.module_file(module);
     // Freed by the process exit that follows, not one by one by their destructors (unmapping
     // the code, unregistering its types): see Config::skip_teardown.
     let engine = std::mem::ManuallyDrop::new(engine);

@@ -2,7 +2,6 @@
 
 use crate::cache::ModuleCache;
 use crate::error::{one_line, Error, Result};
-use crate::stack::StackLayout;
 use std::path::Path;
 use wasmtime::{Module, OptLevel, Precompiled};
 
@@ -201,17 +200,6 @@ impl Engine {
             source,
         })?;
         self.load_bytes(&bytes, path)
-    }
-
-    /// As [`Engine::load_file`], with the module's stack layout (for
-    /// [`crate::Config::stack_layout`]; `None` for a `.cwasm` or a module without one).
-    pub fn load_file_with_stack(&self, path: &Path) -> Result<(Module, Option<StackLayout>)> {
-        let bytes = std::fs::read(path).map_err(|source| Error::ReadModule {
-            path: path.into(),
-            source,
-        })?;
-        let module = self.load_bytes(&bytes, path)?;
-        Ok((module, StackLayout::of(&bytes)))
     }
 
     /// Loads a module from bytes; `name` is used in error messages.

@@ -10,7 +10,7 @@ mod support;
 
 use std::io::{ErrorKind, Read};
 use std::net::{TcpListener, UdpSocket};
-use std::process::{Command, Output};
+use std::process::Output;
 use support::common::scratch_dir;
 use support::{accept_within, run, udp, wasock_bin};
 
@@ -35,11 +35,10 @@ fn no_datagram(u: &UdpSocket) {
     }
 }
 
+/// `wasock ARGS` with no guest (the `policy` commands), killed after 60 s.
 fn wasock(args: &[&str]) -> Output {
-    Command::new(wasock_bin())
-        .args(args)
-        .output()
-        .expect("run wasock")
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    support::common::run(&wasock_bin(), &args)
 }
 
 /// Item 3: with `allow * ` and `deny 127.0.0.0/8`, 0.0.0.0 (which Linux routes to the local

@@ -432,8 +432,8 @@ fn run(r: RunArgs) -> Result<u8> {
         tuning,
         quiet: r.verbose == Some(0),
     })?;
-    let (loaded, stack) = engine.load_program(module.as_ref())?;
-    config.stack_layout(stack);
+    let loaded = engine.load_program(module.as_ref())?;
+    config.module_file(module);
     if matches!(loaded, wasock::Program::Component(_)) {
         // A flag that only means something to wasock's own preview1 host.
         if r.hosts_file.is_some() {

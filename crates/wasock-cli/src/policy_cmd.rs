@@ -3,7 +3,7 @@
 use crate::cli::{build_policy, usage, ExplainArgs, PolicyCommand};
 use anyhow::Result;
 use std::net::{IpAddr, SocketAddr};
-use wasock::policy::{canonicalize, destination, DnsPins, Proto, Query, Role, Subject};
+use wasock::policy::{canonicalize, destination, DnsPins, Op, Proto, Query, Role, Subject};
 use wasock::Policy;
 
 /// Runs a `policy` subcommand; returns the exit status.
@@ -131,14 +131,18 @@ fn explain_join(policy: &Policy, pins: &DnsPins, proto: Proto, target: &str) -> 
                 "invalid target `{target}`: join takes a group address, e.g. 239.1.2.3 or ff15::1:3"
             ))
         })?;
+    if !group.is_multicast() {
+        println!("join {proto} {group}: not a multicast group; the kernel refuses the join (EINVAL), no policy check is made");
+        return Ok(1);
+    }
     let at = SocketAddr::new(group, 0);
     println!("join {proto} {group}: needs send and recv of {at}");
     let mut allowed = true;
-    for role in [Role::Send, Role::Recv] {
+    for &role in Op::Join.roles() {
         let q = Query {
             role,
             proto,
-            subject: Subject::Addr(canonicalize(at)),
+            subject: Subject::Addr(destination(role, at)),
         };
         allowed &= report(policy, pins, &q, &format!("{role} {proto} {at}"), "  ");
     }

@@ -117,6 +117,20 @@ fn closing_an_fd_another_thread_blocks_on_is_safe() {
     );
 }
 
+/// The same where the listener's peers are screened (an `accept` rule): there a blocking
+/// accept waits in poll(2), not in accept(2), and closing must still wake it.
+#[test]
+fn closing_a_screened_listener_another_thread_blocks_on_is_safe() {
+    let rules = [
+        "--net=allow bind tcp 127.0.0.1",
+        "--net=allow accept tcp 127.0.0.1",
+    ];
+    assert_guest_ok(
+        &run("threads/lifecycle.c", &rules, &["close"]),
+        &["close_while_blocked"],
+    );
+}
+
 #[test]
 fn timeout_ends_a_run_blocked_in_accept() {
     // `block` mode never ends by itself: main blocks in accept, another thread sleeps.

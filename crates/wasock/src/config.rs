@@ -1,7 +1,6 @@
 //! What one instance may see and do: arguments, environment, preopens, stdio, network policy.
 
 use crate::policy::Policy;
-use crate::stack::StackLayout;
 use crate::wasi::StdioSource;
 use std::path::PathBuf;
 
@@ -28,7 +27,7 @@ pub struct Config {
     pub(crate) hosts_file: Option<PathBuf>,
     pub(crate) skip_teardown: bool,
     pub(crate) epoll_min_fds: Option<usize>,
-    pub(crate) stack: Option<StackLayout>,
+    pub(crate) module_file: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -130,10 +129,11 @@ impl Config {
         self
     }
 
-    /// The module's stack layout ([`StackLayout::of`]): a trap from overflowing the main
-    /// thread's linear-memory stack is then reported as such, with the stack's size.
-    pub fn stack_layout(&mut self, layout: Option<StackLayout>) -> &mut Self {
-        self.stack = layout;
+    /// The file the module was loaded from: a trap from overflowing the main thread's
+    /// linear-memory stack is then reported as such, with the stack's size (the layout is read
+    /// from the file only after an out-of-bounds trap, so a run pays nothing for it).
+    pub fn module_file(&mut self, path: impl Into<std::path::PathBuf>) -> &mut Self {
+        self.module_file = Some(path.into());
         self
     }
 }

@@ -2,7 +2,6 @@
 
 use crate::cache::ModuleCache;
 use crate::error::{one_line, Error, Result};
-use crate::stack::StackLayout;
 use std::path::Path;
 use wasmtime::component::Component;
 use wasmtime::{Module, OptLevel, Precompiled};
@@ -212,9 +211,9 @@ impl Engine {
         self.load_bytes(&bytes, path)
     }
 
-    /// As [`Engine::load_file_with_stack`], for a file that is a core module or a WASI 0.2
-    /// component (binary, or a `.cwasm` of one); a component has no stack layout.
-    pub fn load_program(&self, path: &Path) -> Result<(Program, Option<StackLayout>)> {
+    /// Loads a file that is a core module (as [`Engine::load_file`]) or a WASI 0.2 component
+    /// (binary, or a `.cwasm` of one).
+    pub fn load_program(&self, path: &Path) -> Result<Program> {
         let bytes = std::fs::read(path).map_err(|source| Error::ReadModule {
             path: path.into(),
             source,
@@ -222,22 +221,10 @@ impl Engine {
         let is_component = wasmparser::Parser::is_component(&bytes)
             || wasmtime::Engine::detect_precompiled(&bytes) == Some(Precompiled::Component);
         if !is_component {
-            let module = self.load_bytes(&bytes, path)?;
-            return Ok((Program::Module(module), StackLayout::of(&bytes)));
+            return self.load_bytes(&bytes, path).map(Program::Module);
         }
-        let component = self.load_component_bytes(&bytes, path)?;
-        Ok((Program::Component(component), None))
-    }
-
-    /// As [`Engine::load_file`], with the module's stack layout (for
-    /// [`crate::Config::stack_layout`]; `None` for a `.cwasm` or a module without one).
-    pub fn load_file_with_stack(&self, path: &Path) -> Result<(Module, Option<StackLayout>)> {
-        let bytes = std::fs::read(path).map_err(|source| Error::ReadModule {
-            path: path.into(),
-            source,
-        })?;
-        let module = self.load_bytes(&bytes, path)?;
-        Ok((module, StackLayout::of(&bytes)))
+        self.load_component_bytes(&bytes, path)
+            .map(Program::Component)
     }
 
     /// Loads a component from bytes (binary or `.cwasm`); `name` is used in error messages.

@@ -112,7 +112,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
         .max_threads
         .unwrap_or(crate::threads::DEFAULT_MAX_THREADS);
     let skip_teardown = config.skip_teardown;
-    let stack = config.stack;
+    let module_file = config.module_file.clone();
     let ctx = build_ctx(config)?;
     let mut linker = linker_for(engine, Some(module))?;
     let mut store = Store::new(
@@ -199,7 +199,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
                     exit_code: 0,
                     results: vec![],
                 }),
-                Err(e) => main_thread_trap(e, &mut store, stack),
+                Err(e) => main_thread_trap(e, &mut store, module_file.as_deref()),
             }
         }
         Entrypoint::Function(name, args) => {
@@ -226,7 +226,7 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
                     exit_code: 0,
                     results: results.iter().map(show_val).collect(),
                 }),
-                Err(e) => main_thread_trap(e, &mut store, stack),
+                Err(e) => main_thread_trap(e, &mut store, module_file.as_deref()),
             }
         }
     };
@@ -287,13 +287,17 @@ fn show_val(v: &Val) -> String {
 }
 
 /// As [`exit_or_trap`], naming an overflow of the main thread's linear-memory stack (a bare
-/// out-of-bounds access otherwise, issue 19).
+/// out-of-bounds access otherwise, issue 19); the module's layout is read only for a trap.
 fn main_thread_trap(
     e: wasmtime::Error,
     store: &mut Store<Host>,
-    stack: Option<StackLayout>,
+    module_file: Option<&std::path::Path>,
 ) -> Result<Outcome> {
-    let overflow = stack.filter(|s| s.overflowed(&e, store));
+    let overflow = module_file
+        .filter(|_| StackLayout::may_be_overflow(&e))
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|bytes| StackLayout::of(&bytes))
+        .filter(|s| s.overflowed(&e, store));
     match (exit_or_trap(e), overflow) {
         (Err(Error::Trap { backtrace, .. }), Some(stack)) => Err(Error::Trap {
             message: stack.overflow_message(),

@@ -103,13 +103,20 @@ impl StackLayout {
         )
     }
 
+    /// Whether `e` is the kind of trap an overflow makes (an out-of-bounds access with a core
+    /// dump), worth reading the module's layout for.
+    pub(crate) fn may_be_overflow(e: &wasmtime::Error) -> bool {
+        e.downcast_ref::<Trap>() == Some(&Trap::MemoryOutOfBounds)
+            && e.downcast_ref::<WasmCoreDump>().is_some()
+    }
+
     /// Whether the failed call `e` ran the main thread's stack below address 0: an
     /// out-of-bounds trap after which `__stack_pointer` lies above the stack's top and outside
     /// memory, where only a wrapped subtraction can put it. Needs the core dump wasmtime
     /// attaches to traps (`Config::coredump_on_trap`), the one way to read a global the
     /// module does not export.
     pub(crate) fn overflowed(&self, e: &wasmtime::Error, store: &mut Store<Host>) -> bool {
-        if e.downcast_ref::<Trap>() != Some(&Trap::MemoryOutOfBounds) {
+        if !Self::may_be_overflow(e) {
             return false;
         }
         let Some(dump) = e.downcast_ref::<WasmCoreDump>() else {

@@ -113,6 +113,13 @@ static void join(int allow) {
             CHECK(setsockopt(u6, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &m6, sizeof m6) == 0);
     }
     OK("ipv6_join_group");
+
+    /* A "group" that is no multicast address is the kernel's to refuse (EINVAL, as natively),
+     * with no policy check and no denial line. */
+    CHECK(inet_pton(AF_INET, "127.0.0.1", &m.imr_multiaddr) == 1);
+    errno = 0;
+    CHECK(setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m) == -1 && errno == EINVAL);
+    OK("not_a_group");
 }
 
 static void refused(const char *name) {

@@ -285,10 +285,11 @@ fn membership(
 ) -> WasiResult<()> {
     let group = decode_addr_ip(&mem.array::<{ ADDR_IP_SIZE as usize }>(group)?);
     let s = any_socket(cx, fd)?;
-    if join {
+    if join && group.is_multicast() {
         // A join makes the kernel send IGMP/MLD reports naming the group (egress) and asks for
         // the group's traffic: it needs `send` and `recv` for the group (port 0). Leaving a
-        // group the socket could join needs nothing.
+        // group the socket could join needs nothing, and a "group" that is no multicast
+        // address is the kernel's to refuse (EINVAL), sending nothing.
         check(cx, Op::Join, s.proto(), SocketAddr::new(group, 0))?;
     }
     match (group, join) {

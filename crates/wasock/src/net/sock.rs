@@ -77,13 +77,19 @@ pub fn sock_bind(cx: &WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, addr: u32) ->
     let addr = read_addr(mem, addr)?;
     let s = socket(cx, fd, rights::SOCK_BIND)?;
     check(cx, Op::Bind, s.proto(), addr)?;
-    s.settle_v6();
+    let settled = s.settle_v6();
     if let SocketAddr::V6(a) = addr {
         if a.ip().is_unspecified() {
             v6_only_unless_v4_granted(cx, &s, a.port());
         }
     }
-    Ok(s.inner.bind(&addr.into())?)
+    s.inner.bind(&addr.into()).inspect_err(|_| {
+        // Still unbound: its first sendto() auto-binds `[::]` and must be checked then.
+        if settled {
+            s.set_v6_unsettled();
+        }
+    })?;
+    Ok(())
 }
 
 /// An IPv6 socket on `[::]` is dual-stack by default: it is also bound to `0.0.0.0`, and IPv4
@@ -147,30 +153,16 @@ pub fn sock_accept(
 ) -> WasiResult<()> {
     mem.slice(out, 4)?;
     let s = socket(cx, fd, rights::SOCK_ACCEPT)?;
-    let mut screened = if cx.net.inbound_open(false) {
-        None
+    let inner = if cx.net.inbound_open(false) {
+        s.inner.accept()?.0
     } else {
-        s.screened().take()
+        accept_admitted(cx, &s)?
     };
-    let (inner, permit) = loop {
-        let (inner, peer) = match screened.take() {
-            // Admitted when screened.
-            Some(conn) => (conn.0, None),
-            None => {
-                let (inner, peer) = s.inner.accept()?;
-                (inner, Some(peer))
-            }
-        };
-        if peer.is_some_and(|p| !admits_peer(cx, p.as_socket())) {
+    let permit = match acquire(cx) {
+        Ok(permit) => permit,
+        Err(e) => {
             reset(inner);
-            continue;
-        }
-        match acquire(cx) {
-            Ok(permit) => break (inner, permit),
-            Err(e) => {
-                reset(inner);
-                return Err(e);
-            }
+            return Err(e);
         }
     };
     if flags & u32::from(fdflags::NONBLOCK) != 0 {
@@ -178,6 +170,49 @@ pub fn sock_accept(
     }
     let new_fd = cx.push(Entry::new_socket(Socket::new(inner, s.dgram, permit)))?;
     mem.write_u32(out, new_fd.0)
+}
+
+/// The next connection the policy admits on a screened listener.
+///
+/// Every accept of a screened listener (here and in `screen_connections`) happens under its
+/// `screened` lock and only when a connection is queued, so none can block while holding the
+/// lock, and none waits for a connection another thread took first. A blocking listener
+/// waits for the next connection in poll(2), without the lock (its receive timeout, which
+/// bounds a native accept(), bounds the wait: `EAGAIN`).
+fn accept_admitted(cx: &WasiCtx, s: &Socket) -> WasiResult<socket2::Socket> {
+    loop {
+        {
+            let mut kept = s.screened();
+            if let Some((conn, _)) = kept.take() {
+                return Ok(conn); // admitted when screened
+            }
+            // A non-blocking listener accepts at once (EAGAIN when nothing is queued).
+            if s.inner.nonblocking()? || readable_now(s) {
+                let (conn, peer) = s.inner.accept()?;
+                if admits_peer(cx, peer.as_socket()) {
+                    return Ok(conn);
+                }
+                reset(conn);
+                continue;
+            }
+        }
+        wait_readable(s)?;
+    }
+}
+
+/// Waits until a connection is queued on a blocking listener (or it is shut down, or its
+/// receive timeout passes: `EAGAIN`, as accept(2) says then).
+fn wait_readable(s: &Socket) -> WasiResult<()> {
+    let timeout = s.inner.read_timeout()?.map(|d| rustix::time::Timespec {
+        tv_sec: d.as_secs().try_into().unwrap_or(i64::MAX),
+        tv_nsec: d.subsec_nanos().into(),
+    });
+    let mut p = [PollFd::new(s, PollFlags::IN)];
+    match rustix::event::poll(&mut p, timeout.as_ref()) {
+        Ok(0) => Err(Errno::Again),
+        Ok(_) | Err(rustix::io::Errno::INTR) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// How many refused connections or datagrams one screening takes off a socket before it lets
@@ -207,9 +242,8 @@ fn screen_connections(cx: &WasiCtx, s: &Socket) -> bool {
         return true;
     }
     for _ in 0..SCREEN_BATCH {
-        // The listener may be blocking: accept only while a connection is queued. (Another
-        // thread may take it between the two calls; then this accept() waits for the next
-        // connection, as a native accept() after poll() would, and holds the lock meanwhile.)
+        // The listener may be blocking: accept only while a connection is queued (every
+        // accept of it holds this lock, so nobody takes it in between; see accept_admitted).
         if !readable_now(s) {
             return false;
         }

@@ -64,19 +64,13 @@ pub enum Op {
 }
 
 impl Op {
-    /// The rule role that governs the operation.
+    /// The rule role that governs the operation (the first of [`Op::roles`]).
     pub fn role(self) -> Role {
-        match self {
-            Op::Bind | Op::Listen => Role::Bind,
-            Op::Connect => Role::Connect,
-            Op::SendTo | Op::Join => Role::Send,
-            Op::Accept => Role::Accept,
-            Op::Recv => Role::Recv,
-        }
+        self.roles()[0]
     }
 
     /// Every role the operation needs (a join needs two).
-    fn roles(self) -> &'static [Role] {
+    pub fn roles(self) -> &'static [Role] {
         match self {
             Op::Join => &[Role::Send, Role::Recv],
             Op::Bind | Op::Listen => &[Role::Bind],
@@ -378,7 +372,9 @@ fn legacy_addr_denial(
 /// A callback consulted for every decision no `deny` rule made: `Some(Allow)` or `Some(Deny)`
 /// overrides the rules' verdict, `None` keeps it. It runs on the guest thread making the call
 /// (for `recv`, once per datagram; for a multicast join, once for `send` and once for `recv`
-/// of the group with port 0), and while the instance's DNS-pin lock is held if the
+/// of the group with port 0; for a bind of `[::]`, a `listen` that binds it, or the first
+/// `sendto` of an unbound IPv6 UDP socket, also for a `bind` of `0.0.0.0` on that port,
+/// which decides whether the socket may stay dual-stack), and while the instance's DNS-pin lock is held if the
 /// policy has host-pattern rules: keep it quick and never block in it.
 pub type Hook = Arc<dyn Fn(&Query<'_>) -> Option<Action> + Send + Sync>;
 

@@ -65,9 +65,17 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
     return data;
 }
 
+/* Pages of sysconf(_SC_PAGESIZE) bytes (64 KiB in WASI) that `len` bytes take. */
+static size_t pages(size_t len) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return len / page + (len % page != 0);
+}
+
 int munmap(void *addr, size_t len) {
     struct map *m = (struct map *)((char *)addr - HEADER);
-    if (!addr || len == 0 || m->magic != MAGIC || len > m->len) {
+    /* Whole maps only (in pages, as the kernel counts): a shorter length would free pages the
+     * program still uses. */
+    if (!addr || len == 0 || m->magic != MAGIC || pages(len) != pages(m->len)) {
         errno = EINVAL;
         return -1;
     }

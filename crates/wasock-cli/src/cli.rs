@@ -434,6 +434,7 @@ fn run(r: RunArgs) -> Result<u8> {
     })?;
     let loaded = engine.load_program(module.as_ref())?;
     config.module_file(module);
+    #[cfg(feature = "components")]
     if matches!(loaded, wasock::Program::Component(_)) {
         // A flag that only means something to wasock's own preview1 host.
         if r.hosts_file.is_some() {

@@ -2,6 +2,7 @@
 //! test time (tests/guests/rust-wasi, tests/guests/rust-net-p2) run under wasock's policy
 //! against native peers on 127.0.0.1, with grants (works) and without (denied, with the
 //! diagnostic line naming the flag to add).
+#![cfg(feature = "components")]
 
 #[path = "../../wasock/tests/common/mod.rs"]
 mod common;

@@ -14,6 +14,7 @@ use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+#[cfg(feature = "components")]
 use wasmtime::component::Component;
 use wasmtime::Module;
 
@@ -49,6 +50,7 @@ impl Artifact for Module {
     }
 }
 
+#[cfg(feature = "components")]
 impl Artifact for Component {
     fn compile(engine: &wasmtime::Engine, bytes: &[u8]) -> wasmtime::Result<Self> {
         Component::new(engine, bytes)

@@ -3,6 +3,7 @@
 use crate::cache::ModuleCache;
 use crate::error::{one_line, Error, Result};
 use std::path::Path;
+#[cfg(feature = "components")]
 use wasmtime::component::Component;
 use wasmtime::{Module, OptLevel, Precompiled};
 
@@ -101,6 +102,7 @@ pub enum Program {
     /// A core module, run by [`crate::run`].
     Module(Module),
     /// A component, run by [`crate::component::run`].
+    #[cfg(feature = "components")]
     Component(Component),
 }
 
@@ -223,11 +225,21 @@ impl Engine {
         if !is_component {
             return self.load_bytes(&bytes, path).map(Program::Module);
         }
-        self.load_component_bytes(&bytes, path)
-            .map(Program::Component)
+        #[cfg(feature = "components")]
+        return self
+            .load_component_bytes(&bytes, path)
+            .map(Program::Component);
+        #[cfg(not(feature = "components"))]
+        Err(Error::InvalidModule {
+            path: path.into(),
+            reason: "it is a WASI 0.2 component (this wasock was built without the `components` \
+                     feature)"
+                .into(),
+        })
     }
 
     /// Loads a component from bytes (binary or `.cwasm`); `name` is used in error messages.
+    #[cfg(feature = "components")]
     pub fn load_component_bytes(&self, bytes: &[u8], name: &Path) -> Result<Component> {
         let invalid = |reason: String| Error::InvalidModule {
             path: name.into(),
@@ -283,6 +295,7 @@ impl Engine {
         if wasmtime::Engine::detect_precompiled(bytes).is_some() {
             return Err(invalid("it is already compiled (run it as it is)".into()));
         }
+        #[cfg(feature = "components")]
         if wasmparser::Parser::is_component(bytes) {
             return self
                 .inner

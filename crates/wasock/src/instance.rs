@@ -96,6 +96,7 @@ pub fn run_program(
 ) -> Result<Outcome> {
     match program {
         crate::engine::Program::Module(m) => run(engine, m, config, entry),
+        #[cfg(feature = "components")]
         crate::engine::Program::Component(c) => match entry {
             Entrypoint::Start => crate::component::run(engine, c, config),
             Entrypoint::Function(..) => Err(Error::Entry(

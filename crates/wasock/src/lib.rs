@@ -14,6 +14,7 @@
 
 pub mod abi;
 pub mod cache;
+#[cfg(feature = "components")]
 pub mod component;
 pub mod config;
 pub mod engine;

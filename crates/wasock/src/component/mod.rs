@@ -10,7 +10,6 @@ mod quota;
 mod sockets;
 
 pub use ctx::ComponentHost;
-pub use policy::Guard;
 
 use crate::config::Config;
 use crate::engine::Engine;
@@ -21,8 +20,8 @@ use wasmtime::Store;
 use wasmtime_wasi::p2::bindings::sync::Command;
 
 /// The linker for components: wasmtime-wasi's synchronous WASI 0.2 (`wasi:cli/command`
-/// world) with the policy wrappers of [`sockets`] in place of the functions they shadow, and
-/// for a socket cap (`max_sockets`) the counting ones of [`quota`].
+/// world) with the policy wrappers of `sockets.rs` in place of the functions they shadow, and
+/// for a socket cap (`max_sockets`) the counting ones of `quota.rs`.
 pub fn linker(engine: &Engine, max_sockets: bool) -> Result<Linker<ComponentHost>> {
     let engine_err = |e: wasmtime::Error| Error::Engine(one_line(&e));
     let mut linker = Linker::new(engine.wasmtime());

@@ -2,7 +2,9 @@
  * -lwasi-emulated-process-clocks): clock(), times() and getrusage() from preview1's
  * CLOCK_PROCESS_CPUTIME_ID, which wasock answers with the host process's CPU time (user and
  * system together: WASI does not split them, so all of it is reported as user time). */
+#ifndef _WASI_EMULATED_PROCESS_CLOCKS /* scripts/wasi-cc defines it by default */
 #define _WASI_EMULATED_PROCESS_CLOCKS
+#endif
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>

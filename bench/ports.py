@@ -6,7 +6,8 @@ under target/ports/: natively with cc, and for wasock with scripts/wasi-cc (--th
 threaded ones) plus the C SDK's socket library (CFLAGS `-include wasi_socket_ext.h`, LDFLAGS
 `-lsocket_wasi_ext`). Then each load runs against both in the same invocation, native and
 wasock taking turns for --rounds rounds, the server pinned to CPU 0 and the clients to CPU 1.
-Prints medians, the spread (min-max) and wasock/native ratios, and one JSON line.
+Prints medians, the spread (min-max), the median of the rounds' wasock/native ratios and their
+range, and one JSON line.
 
     python3 bench/ports.py --darkhttpd DIR --microsocks DIR --civetweb DIR [--rounds 5]
         [--seconds 5] [--only TEXT]
@@ -304,15 +305,18 @@ def main():
                     finally:
                         s.stop()
             n, w = statistics.median(vals["native"]), statistics.median(vals["wasock"])
+            # The ratio is the median of each round's wasock/native pair (run back to back), which
+            # other work on a shared machine disturbs less than the ratio of the two medians.
             ratios = sorted(wv / nv for wv, nv in zip(vals["wasock"], vals["native"]))
             row = dict(load=name, metric=metric, program=prog, version=builds[prog]["version"],
-                       native=n, wasock=w, ratio=w / n, native_range=[min(vals["native"]), max(vals["native"])],
+                       native=n, wasock=w, ratio=statistics.median(ratios),
+                       native_range=[min(vals["native"]), max(vals["native"])],
                        wasock_range=[min(vals["wasock"]), max(vals["wasock"])],
                        round_ratios=[round(x, 3) for x in ratios])
             results.append(row)
             print(f"{name:38} {metric:7} native {n:12,.1f} [{min(vals['native']):,.0f}-{max(vals['native']):,.0f}]"
                   f"  wasock {w:12,.1f} [{min(vals['wasock']):,.0f}-{max(vals['wasock']):,.0f}]"
-                  f"  ratio {w / n:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f})", flush=True)
+                  f"  ratio {row['ratio']:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f})", flush=True)
     finally:
         if backend:
             backend.terminate()

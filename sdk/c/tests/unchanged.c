@@ -47,6 +47,14 @@ int main(int argc, char **argv) {
 
     /* declared without _GNU_SOURCE, as on the BSDs */
     CHECK("strcasestr", path_is(strcasestr("Accept-Encoding: GZIP", "gzip"), "GZIP"));
+    const char *req = "GET / HTTP/1.1\r\nhost: x\r\nCONNECTION: Keep-Alive\r\n\r\n";
+    CHECK("strcasestr_cases", path_is(strcasestr(req, "Connection: "), req + 25) &&
+                                  path_is(strcasestr(req, ""), req) &&
+                                  strcasestr(req, "Referer: ") == NULL &&
+                                  path_is(strcasestr("aAaB", "aab"), "AaB") &&
+                                  strcasestr("ab", "abc") == NULL && strcasestr("", "a") == NULL &&
+                                  path_is(strcasestr("x@[", "@["), "@[") && /* not letters */
+                                  strcasestr("`", "@") == NULL);
     tzset();
     printf("ok tzset\n");
 

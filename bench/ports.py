@@ -121,15 +121,18 @@ class Server:
             if www:
                 pre.append(f"--dir={www}")
             cmd = pre + cmd
-        self.proc = subprocess.Popen(["taskset", "-c", SERVER_CPU, *cmd], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # stderr to a file, never an unread pipe: microsocks logs every client there, and a
+        # full pipe would stop it after 64 KiB.
+        self.log = OUT / f"{Path(binary).name}-{kind}.err"
+        with open(self.log, "wb") as err:
+            self.proc = subprocess.Popen(["taskset", "-c", SERVER_CPU, *cmd], stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=err)
         self.port = port
         try:
             wait_port(port, self.proc)
         except RuntimeError as e:
             self.stop()
-            err = self.proc.stderr.read().decode(errors="replace")
-            raise RuntimeError(f"{' '.join(cmd)}: {e}\n{err}")
+            raise RuntimeError(f"{' '.join(cmd)}: {e}\n{self.log.read_text(errors='replace')}")
 
     def stop(self):
         if self.proc.poll() is None:

@@ -74,6 +74,20 @@ int main(int argc, char **argv) {
     CHECK("execv", execv("/bin/sh", argv) == -1 && errno == ENOSYS);
     CHECK("waitpid", waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
     CHECK("popen", popen("ls", "r") == NULL && errno == ENOSYS);
+    /* the rest of each family: every stub links and fails the same way */
+    gid_t groups[4];
+    CHECK("process_family", _Fork() == -1 && execve("/x", argv, NULL) == -1 &&
+                                execvp("x", argv) == -1 && execl("/x", "x", (char *)0) == -1 &&
+                                execle("/x", "x", (char *)0, (char *)0) == -1 &&
+                                execlp("x", "x", (char *)0) == -1 && fexecve(0, argv, NULL) == -1 &&
+                                pipe2(fds, 0) == -1 && dup(1) == -1 && dup3(1, 2, 0) == -1 &&
+                                getsid(0) == -1 && setpgid(0, 0) == -1 && getpgid(0) == -1 &&
+                                errno == ENOSYS);
+    CHECK("wait_family", wait(NULL) == -1 && errno == ECHILD && waitid(P_ALL, 0, NULL, WEXITED) == -1 &&
+                             errno == ECHILD && pclose(stdin) == -1 && errno == ECHILD);
+    CHECK("id_family", getgroups(4, groups) == 0 && seteuid(65534) == 0 && setegid(65534) == 0 &&
+                           seteuid(0) == -1 && errno == EPERM && setegid(0) == -1 && errno == EPERM &&
+                           setgid(0) == -1 && errno == EPERM);
 #endif
 
     /* realpath: of the preopen itself, through "." "..", a symlink, and failures */

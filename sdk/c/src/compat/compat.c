@@ -236,9 +236,6 @@ pid_t fork(void) { errno = ENOSYS; return -1; }
 #ifdef C__Fork
 pid_t _Fork(void) { errno = ENOSYS; return -1; }
 #endif
-#ifdef C_vfork
-pid_t vfork(void) { errno = ENOSYS; return -1; }
-#endif
 #ifdef C_execve
 int execve(const char *path, char *const argv[], char *const envp[]) {
     (void)path, (void)argv, (void)envp;

@@ -176,6 +176,13 @@ for m in "$out/unchanged.wasm" "$out/unchanged-threads.wasm" "$out/unchanged-cma
     echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/unchanged.txt") checks)"
 done
 "$out/native/unchanged" "$out/porting-dir" >/dev/null || { "$out/native/unchanged" "$out/porting-dir"; exit 1; }
+# on another runtime too: realpath, and getrusage/clock without a process clock (wasmtime)
+if command -v wasmtime >/dev/null; then
+    wasmtime run --dir="$out/porting-dir" "$out/unchanged.wasm" "$out/porting-dir" >"$out/unchanged.txt" 2>&1 \
+        || { cat "$out/unchanged.txt"; exit 1; }
+    grep -q '^unchanged: all ok$' "$out/unchanged.txt"
+    echo "ok unchanged.wasm under wasmtime ($(grep -c '^ok ' "$out/unchanged.txt") checks)"
+fi
 "$out/native/thread_stacks" >/dev/null || { "$out/native/thread_stacks"; exit 1; }
 "$wasock" "$out/thread_stacks.wasm" >"$out/thread_stacks.txt" || { cat "$out/thread_stacks.txt"; exit 1; }
 cat "$out/thread_stacks.txt"

@@ -10,7 +10,7 @@ Prints medians, the spread (min-max), the median of the rounds' wasock/native ra
 range, and one JSON line.
 
     python3 bench/ports.py --darkhttpd DIR --microsocks DIR --civetweb DIR [--rounds 5]
-        [--seconds 5] [--only TEXT]
+        [--seconds 5] [--only TEXT] [--musl]
 
 Sources: github.com/emikulic/darkhttpd (ISC), github.com/rofl0r/microsocks (MIT),
 github.com/civetweb/civetweb (MIT; a release tag, e.g. v1.16). They are not part of this
@@ -56,9 +56,11 @@ def git_rev(src):
 # Per program: the Makefile variables (on the make command line) and environment flags of each
 # build. CFLAGS/LDFLAGS go through the environment, so a Makefile's own `CFLAGS += ...` still
 # applies, exactly as when a user types `CFLAGS=... make`.
+# `musl`: extra CFLAGS of the --musl build, so that it takes the code path the WASI build takes
+# (darkhttpd uses sendfile only `#if defined(__linux)`).
 PROGRAMS = {
     "darkhttpd": dict(binary="darkhttpd", threads=False, make=[],
-                      cflags="-O2", ldflags=""),
+                      cflags="-O2", ldflags="", musl="-U__linux -D_GNU_SOURCE"),
     "microsocks": dict(binary="microsocks", threads=True, make=[],
                        cflags="-O2", ldflags=""),
     "civetweb": dict(binary="civetweb", threads=True, make=["NO_SSL=1", "NO_CGI=1"],
@@ -66,11 +68,11 @@ PROGRAMS = {
 }
 
 
-def build(name, src, lib):
-    """Builds `name` from `src` natively and for wasock; returns {kind: path, "version": ...}."""
+def build(name, src, lib, kinds):
+    """Builds `name` from `src` for each kind (native, wasock, musl); returns {kind: path, ...}."""
     p = PROGRAMS[name]
     built = {"version": git_rev(src)}
-    for kind in ("native", "wasock"):
+    for kind in kinds:
         dst = OUT / f"{name}-{kind}"
         shutil.rmtree(dst, ignore_errors=True)
         shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".git"))
@@ -79,6 +81,9 @@ def build(name, src, lib):
         if kind == "native":
             cc = "cc"
             cflags, ldflags = p["cflags"], p["ldflags"]
+        elif kind == "musl":
+            cc = "musl-gcc"
+            cflags, ldflags = f"{p['cflags']} {p.get('musl', '')}".strip(), p["ldflags"]
         else:
             cc = f"{WASI_CC} --threads" if p["threads"] else str(WASI_CC)
             cflags = f"{p['cflags']} -include wasi_socket_ext.h -I{SDK / 'include'}".strip()
@@ -220,10 +225,15 @@ def main():
     ap.add_argument("--only", default="", help="run the loads whose name contains this")
     ap.add_argument("--wasock", help="wasock binary (default: scripts/build-release's)")
     ap.add_argument("--no-build", action="store_true", help="reuse target/ports/ builds")
+    ap.add_argument("--musl", action="store_true",
+                    help="also build natively against musl (musl-gcc: the C library wasi-libc is "
+                         "made from) and report wasock/musl: what is wasock's and what the libc's")
     a = ap.parse_args()
-    for tool in ("wrk", "curl", "taskset"):
+    kinds = ("native", "wasock", "musl") if a.musl else ("native", "wasock")
+    for tool in ("wrk", "curl", "taskset") + (("musl-gcc",) if a.musl else ()):
         if not shutil.which(tool):
-            sys.exit(f"ports: {tool} not found (apt-get install {'util-linux' if tool == 'taskset' else tool})")
+            pkg = {"taskset": "util-linux", "musl-gcc": "musl-tools"}.get(tool, tool)
+            sys.exit(f"ports: {tool} not found (apt-get install {pkg})")
     WASOCK = Path(a.wasock) if a.wasock else wasock_path()
     if not WASOCK.exists():
         sh(ROOT / "scripts" / "build-release", "--quiet", "-p", "wasock-cli", cwd=ROOT)
@@ -235,11 +245,11 @@ def main():
     builds = {}
     for n, src in srcs.items():
         if a.no_build:
-            builds[n] = {"version": git_rev(src), "native": OUT / f"{n}-native" / PROGRAMS[n]["binary"],
-                         "wasock": OUT / f"{n}-wasock" / PROGRAMS[n]["binary"]}
+            builds[n] = {"version": git_rev(src)}
+            builds[n].update({k: OUT / f"{n}-{k}" / PROGRAMS[n]["binary"] for k in kinds})
         else:
-            builds[n] = build(n, src, lib)
-        for k in ("native_command", "wasock_command"):
+            builds[n] = build(n, src, lib, kinds)
+        for k in (f"{k}_command" for k in kinds):
             if k in builds[n]:
                 print(f"{n} ({k.split('_')[0]}): {builds[n][k]}")
 
@@ -297,11 +307,12 @@ def main():
     try:
         for name, metric, prog, make, measure in loads:
             # Warm-up: wasock compiles the module on its first start (then it is cached).
-            vals = {"native": [], "wasock": []}
-            for kind in ("native", "wasock"):
+            vals = {k: [] for k in kinds}
+            for kind in kinds:
                 make(kind).stop()
             for r in range(a.rounds):
-                for kind in (("native", "wasock") if r % 2 == 0 else ("wasock", "native")):
+                # each round in another order, so no kind always runs first
+                for kind in kinds[r % len(kinds):] + kinds[:r % len(kinds)]:
                     s = make(kind)
                     try:
                         vals[kind].append(measure(s))
@@ -316,19 +327,28 @@ def main():
                        native_range=[min(vals["native"]), max(vals["native"])],
                        wasock_range=[min(vals["wasock"]), max(vals["wasock"])],
                        round_ratios=[round(x, 3) for x in ratios])
+            line = ""
+            if a.musl:
+                mr = sorted(wv / mv for wv, mv in zip(vals["wasock"], vals["musl"]))
+                row.update(musl=statistics.median(vals["musl"]), ratio_musl=statistics.median(mr),
+                           round_ratios_musl=[round(x, 3) for x in mr])
+                line = f"  musl {row['musl']:12,.1f}  wasock/musl {row['ratio_musl']:.2f} ({mr[0]:.2f}-{mr[-1]:.2f})"
             results.append(row)
             print(f"{name:38} {metric:7} native {n:12,.1f} [{min(vals['native']):,.0f}-{max(vals['native']):,.0f}]"
                   f"  wasock {w:12,.1f} [{min(vals['wasock']):,.0f}-{max(vals['wasock']):,.0f}]"
-                  f"  ratio {row['ratio']:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f})", flush=True)
+                  f"  ratio {row['ratio']:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f}){line}", flush=True)
     finally:
         if backend:
             backend.terminate()
             backend.wait(timeout=10)
-    print("\n| load | metric | native | wasock | ratio (rounds) |")
-    print("|---|---|---:|---:|---:|")
+    musl_head = " musl | wasock/musl (rounds) |" if a.musl else ""
+    print(f"\n| load | metric | native | wasock | ratio (rounds) |{musl_head}")
+    print("|---|---|---:|---:|---:|" + ("---:|---:|" if a.musl else ""))
     for r in results:
+        extra = (f" {r['musl']:,.0f} | {r['ratio_musl']:.2f} ({r['round_ratios_musl'][0]:.2f}-"
+                 f"{r['round_ratios_musl'][-1]:.2f}) |") if a.musl else ""
         print(f"| {r['load']} | {r['metric']} | {r['native']:,.0f} | {r['wasock']:,.0f} | "
-              f"{r['ratio']:.2f} ({r['round_ratios'][0]:.2f}-{r['round_ratios'][-1]:.2f}) |")
+              f"{r['ratio']:.2f} ({r['round_ratios'][0]:.2f}-{r['round_ratios'][-1]:.2f}) |{extra}")
     print(json.dumps({"ports": results, "rounds": a.rounds, "seconds": a.seconds}))
 
 

@@ -15,6 +15,8 @@
 # which goes first in memory (-Wl,--stack-first) so that an overflow traps and wasock names it;
 # a size in CMAKE_EXE_LINKER_FLAGS or LDFLAGS, or a target's own
 # target_link_options(-Wl,-z,stack-size=N), wins.
+# WASOCK_EMULATED (default ON) defines _WASI_EMULATED_{SIGNAL,GETPID,PROCESS_CLOCKS,MMAN} and
+# links wasi-sdk's emulation libraries, as scripts/wasi-cc does.
 
 set(CMAKE_SYSTEM_NAME WASI)
 set(CMAKE_SYSTEM_VERSION 1)
@@ -25,6 +27,7 @@ list(APPEND CMAKE_MODULE_PATH "${CMAKE_CURRENT_LIST_DIR}")
 # Settings also needed inside CMake's try_compile projects.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES
      WASOCK_THREADS WASOCK_MAX_MEMORY WASOCK_STACK_SIZE WASOCK_WASI_TARGET WASOCK_SYSROOT_DIR
+     WASOCK_EMULATED
      WASI_SDK_PREFIX)
 
 if(NOT DEFINED WASOCK_THREADS)
@@ -106,6 +109,16 @@ if("${CMAKE_EXE_LINKER_FLAGS} $ENV{LDFLAGS}" MATCHES "stack-size")
     list(APPEND _wasock_link_options -Wl,--stack-first)
 else()
     list(APPEND _wasock_link_options -Wl,-z,stack-size=${WASOCK_STACK_SIZE} -Wl,--stack-first)
+endif()
+# wasi-sdk's emulations (signal, getpid, process clocks, mman) on by default, as in
+# scripts/wasi-cc: a POSIX program builds with only its own flags. The libraries are archives,
+# linked only when used; WASOCK_EMULATED=OFF leaves both out (sdk/c/README.md, "Porting").
+set(WASOCK_EMULATED ON CACHE BOOL "Define _WASI_EMULATED_* and link wasi-sdk's emulation libraries")
+if(WASOCK_EMULATED)
+    list(APPEND _wasock_compile_options -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_GETPID
+         -D_WASI_EMULATED_PROCESS_CLOCKS -D_WASI_EMULATED_MMAN)
+    list(APPEND _wasock_link_options -lwasi-emulated-signal -lwasi-emulated-getpid
+         -lwasi-emulated-process-clocks -lwasi-emulated-mman)
 endif()
 if(WASOCK_THREADS)
     list(APPEND _wasock_compile_options -pthread)

@@ -11,6 +11,8 @@
 #      stubs in libc.a, inet_addr, CMSG_*, socketpair, a 512 KiB stack) builds with only
 #      wasi-sdk's flags through scripts/wasi-cc (both targets), through CMake, and natively;
 #      thread_stacks.c: 200 threads alive at once with the default 1 MiB stacks;
+#      unchanged.c (emulations on by default, process/identity calls declared and failing
+#      honestly, strcasestr, realpath of a --dir preopen) builds with no flags at all;
 #   6. with a wasock binary ($WASOCK, or target/{release,debug}/wasock): sdk_behaviour.wasm,
 #      sockopts.wasm and the porting builds run and pass (natively too).
 # usage: sdk/c/tests/run.sh [BUILD_DIR]     (default target/sdk-c-tests)
@@ -112,6 +114,19 @@ cmake -S "$out/porting-cmake" -B "$out/porting-cmake/build" -DCMAKE_TOOLCHAIN_FI
     || { cat "$out/porting-cmake.log"; exit 1; }
 echo ok
 
+step "unchanged.c: no flags at all (emulations on by default), wasi-cc (both targets) and CMake"
+"$cc" -Wall -Wextra -Werror "$here/unchanged.c" -o "$out/unchanged.wasm"
+"$cc" --threads -Wall -Wextra -Werror "$here/unchanged.c" -o "$out/unchanged-threads.wasm"
+mkdir -p "$out/unchanged-cmake"
+cp "$here/unchanged.c" "$out/unchanged-cmake/unchanged.c"
+printf 'cmake_minimum_required(VERSION 3.14)\nproject(unchanged C)\nadd_executable(unchanged unchanged.c)\n' \
+    >"$out/unchanged-cmake/CMakeLists.txt"
+cmake -S "$out/unchanged-cmake" -B "$out/unchanged-cmake/build" -DCMAKE_TOOLCHAIN_FILE="$tc" \
+    -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" >"$out/unchanged-cmake.log" 2>&1 \
+    && cmake --build "$out/unchanged-cmake/build" >>"$out/unchanged-cmake.log" 2>&1 \
+    || { cat "$out/unchanged-cmake.log"; exit 1; }
+echo ok
+
 step "native builds (cc): examples, sdk_behaviour.c and porting.c"
 ncc=${CC:-cc}
 mkdir -p "$out/native"
@@ -121,6 +136,8 @@ done
 $ncc -O2 -Wall -Wextra -Werror -o "$out/native/sdk_behaviour" "$here/sdk_behaviour.c"
 $ncc -O2 -Wall -Wextra -Werror -o "$out/native/porting" "$here/porting.c"
 $ncc -O2 -Wall -Wextra -Werror -pthread -o "$out/native/thread_stacks" "$here/thread_stacks.c"
+# glibc declares strcasestr only under _GNU_SOURCE (the sysroot, as the BSDs, by default)
+$ncc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$out/native/unchanged" "$here/unchanged.c"
 echo ok
 
 wasock=${WASOCK:-}
@@ -151,6 +168,21 @@ for m in "$out/porting.wasm" "$out/porting-threads.wasm" "$out/porting-cmake/bui
     echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/porting.txt") checks)"
 done
 "$out/native/porting" "$out/porting-dir" >/dev/null 2>&1 || { "$out/native/porting" "$out/porting-dir"; exit 1; }
+# realpath() of the --dir preopen itself (musl's failed with ENOENT above it)
+for m in "$out/unchanged.wasm" "$out/unchanged-threads.wasm" "$out/unchanged-cmake/build/unchanged.wasm"; do
+    "$wasock" --dir="$out/porting-dir" "$m" "$out/porting-dir" >"$out/unchanged.txt" 2>&1 \
+        || { cat "$out/unchanged.txt"; exit 1; }
+    grep -q '^unchanged: all ok$' "$out/unchanged.txt"
+    echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/unchanged.txt") checks)"
+done
+"$out/native/unchanged" "$out/porting-dir" >/dev/null || { "$out/native/unchanged" "$out/porting-dir"; exit 1; }
+# on another runtime too: realpath, and getrusage/clock without a process clock (wasmtime)
+if command -v wasmtime >/dev/null; then
+    wasmtime run --dir="$out/porting-dir" "$out/unchanged.wasm" "$out/porting-dir" >"$out/unchanged.txt" 2>&1 \
+        || { cat "$out/unchanged.txt"; exit 1; }
+    grep -q '^unchanged: all ok$' "$out/unchanged.txt"
+    echo "ok unchanged.wasm under wasmtime ($(grep -c '^ok ' "$out/unchanged.txt") checks)"
+fi
 "$out/native/thread_stacks" >/dev/null || { "$out/native/thread_stacks"; exit 1; }
 "$wasock" "$out/thread_stacks.wasm" >"$out/thread_stacks.txt" || { cat "$out/thread_stacks.txt"; exit 1; }
 cat "$out/thread_stacks.txt"

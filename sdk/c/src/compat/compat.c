@@ -23,9 +23,13 @@
 #include <sys/eventfd.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
+#include <wasi/api.h>
 
 #include "progname.h"
 
@@ -224,7 +228,351 @@ int system(const char *cmd) {
 }
 #endif
 
+/* Daemonizing, reaping and exec: the guest is one process (wasock); a service manager
+ * daemonizes it. Each fails as it would on a system without the feature. */
+#ifdef C_fork
+pid_t fork(void) { errno = ENOSYS; return -1; }
+#endif
+#ifdef C__Fork
+pid_t _Fork(void) { errno = ENOSYS; return -1; }
+#endif
+#ifdef C_execve
+int execve(const char *path, char *const argv[], char *const envp[]) {
+    (void)path, (void)argv, (void)envp;
+    errno = ENOSYS;
+    return -1;
+}
+#endif
+#ifdef C_execv
+int execv(const char *path, char *const argv[]) { (void)path, (void)argv; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_execvp
+int execvp(const char *file, char *const argv[]) { (void)file, (void)argv; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_execl
+int execl(const char *path, const char *arg, ...) { (void)path, (void)arg; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_execle
+int execle(const char *path, const char *arg, ...) { (void)path, (void)arg; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_execlp
+int execlp(const char *file, const char *arg, ...) { (void)file, (void)arg; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_fexecve
+int fexecve(int fd, char *const argv[], char *const envp[]) {
+    (void)fd, (void)argv, (void)envp;
+    errno = ENOSYS;
+    return -1;
+}
+#endif
+#ifdef C_popen
+FILE *popen(const char *cmd, const char *mode) { (void)cmd, (void)mode; errno = ENOSYS; return NULL; }
+#endif
+#ifdef C_pclose
+/* popen never succeeds, so no stream has a child to wait for. */
+int pclose(FILE *f) { (void)f; errno = ECHILD; return -1; }
+#endif
+#ifdef C_wait
+/* No child can exist (fork fails), so there is none to wait for: ECHILD, as POSIX says. */
+pid_t wait(int *status) { (void)status; errno = ECHILD; return -1; }
+#endif
+#ifdef C_waitpid
+pid_t waitpid(pid_t pid, int *status, int options) {
+    (void)pid, (void)status, (void)options;
+    errno = ECHILD;
+    return -1;
+}
+#endif
+#ifdef C_waitid
+int waitid(idtype_t type, id_t id, siginfo_t *info, int options) {
+    (void)type, (void)id, (void)info, (void)options;
+    errno = ECHILD;
+    return -1;
+}
+#endif
+#ifdef C_setsid
+pid_t setsid(void) { errno = ENOSYS; return -1; }
+#endif
+#ifdef C_getsid
+pid_t getsid(pid_t pid) { (void)pid; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_setpgid
+int setpgid(pid_t pid, pid_t pgid) { (void)pid, (void)pgid; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_getpgid
+pid_t getpgid(pid_t pid) { (void)pid; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_chroot
+/* Nothing to confine further: the guest sees only what wasock's --dir/--map-dir grant. */
+int chroot(const char *path) { (void)path; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_tzset
+/* wasi-libc has UTC only (no zone tables, no TZ), so there is nothing to load. */
+void tzset(void) {}
+#endif
+
+/* ---- identity: the guest runs as "nobody" (65534), unprivileged. Not root (0): a program
+ * must not believe it holds privileges it has not; a switch to another id fails with EPERM,
+ * as for any unprivileged process, and a switch to its own id succeeds. ---- */
+#define WASOCK_NOBODY 65534
+#ifdef C_getuid
+uid_t getuid(void) { return WASOCK_NOBODY; }
+#endif
+#ifdef C_geteuid
+uid_t geteuid(void) { return WASOCK_NOBODY; }
+#endif
+#ifdef C_getgid
+gid_t getgid(void) { return WASOCK_NOBODY; }
+#endif
+#ifdef C_getegid
+gid_t getegid(void) { return WASOCK_NOBODY; }
+#endif
+#ifdef C_getgroups
+int getgroups(int size, gid_t list[]) { (void)size, (void)list; return 0; }
+#endif
+#ifdef C_setuid
+int setuid(uid_t uid) {
+    if (uid == WASOCK_NOBODY)
+        return 0;
+    errno = EPERM;
+    return -1;
+}
+#endif
+#ifdef C_seteuid
+int seteuid(uid_t uid) {
+    if (uid == WASOCK_NOBODY)
+        return 0;
+    errno = EPERM;
+    return -1;
+}
+#endif
+#ifdef C_setgid
+int setgid(gid_t gid) {
+    if (gid == WASOCK_NOBODY)
+        return 0;
+    errno = EPERM;
+    return -1;
+}
+#endif
+#ifdef C_setegid
+int setegid(gid_t gid) {
+    if (gid == WASOCK_NOBODY)
+        return 0;
+    errno = EPERM;
+    return -1;
+}
+#endif
+
+/* ---- paths ---- */
+#ifdef C_realpath
+/* Replaces musl's realpath (removed from libc.a by setup-sysroot), which asks readlink() about
+ * every prefix of the path: for a preopen such as --dir=/srv/www, "/srv" lies outside every
+ * preopen and fails with ENOENT. Here a prefix that is an ancestor of a preopen's name is a
+ * directory that exists (the guest's view of the file system is the preopens), and symlinks
+ * are resolved below it as musl does: readlink() of each component, at most SYMLOOP_MAX. */
+#include <limits.h>
+#ifndef SYMLOOP_MAX
+#define SYMLOOP_MAX 40
+#endif
+
+/* Whether `p` (absolute, normalised, len > 1) is a proper ancestor of a preopen's name. */
+static int above_preopen(const char *p, size_t len) {
+    for (__wasi_fd_t fd = 3;; fd++) {
+        __wasi_prestat_t st;
+        __wasi_errno_t e = __wasi_fd_prestat_get(fd, &st);
+        if (e == __WASI_ERRNO_BADF)
+            return 0;
+        if (e != 0 || st.tag != __WASI_PREOPENTYPE_DIR)
+            continue;
+        size_t n = st.u.dir.pr_name_len;
+        char name[PATH_MAX];
+        if (n >= sizeof name || __wasi_fd_prestat_dir_name(fd, (uint8_t *)name, n) != 0)
+            continue;
+        name[n] = 0;
+        /* "/srv/www", "/srv//www/", "srv/www" all name /srv/www (wasi-libc reads a relative
+         * preopen name from the root, as it does cwd "/"). */
+        char norm[PATH_MAX];
+        size_t k = 0;
+        for (const char *c = name; *c;) {
+            while (*c == '/')
+                c++;
+            const char *e2 = c;
+            while (*e2 && *e2 != '/')
+                e2++;
+            size_t cl = (size_t)(e2 - c);
+            if (cl && !(cl == 1 && c[0] == '.')) {
+                if (k + 1 + cl >= sizeof norm)
+                    break;
+                norm[k++] = '/';
+                memcpy(norm + k, c, cl);
+                k += cl;
+            }
+            c = e2;
+        }
+        norm[k] = 0;
+        if (k > len && memcmp(norm, p, len) == 0 && norm[len] == '/')
+            return 1;
+    }
+}
+
+char *realpath(const char *restrict filename, char *restrict resolved) {
+    char stack[PATH_MAX + 1]; /* what is left to resolve, at its end */
+    char out[PATH_MAX];       /* the result so far: "" stands for "/" */
+    char link[PATH_MAX];
+    size_t p, q = 0;
+    int links = 0;
+    if (!filename) {
+        errno = EINVAL;
+        return NULL;
+    }
+    size_t l = strnlen(filename, sizeof stack);
+    if (!l) {
+        errno = ENOENT;
+        return NULL;
+    }
+    if (l >= sizeof stack - 1) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    p = sizeof stack - l - 1;
+    memcpy(stack + p, filename, l + 1);
+    if (stack[p] != '/') {
+        if (!getcwd(out, sizeof out))
+            return NULL;
+        q = strlen(out);
+        if (q == 1) /* "/" */
+            q = 0;
+    }
+    int want_dir = filename[l - 1] == '/';
+    while (stack[p]) {
+        while (stack[p] == '/')
+            p++;
+        if (!stack[p])
+            break;
+        size_t e = p;
+        while (stack[e] && stack[e] != '/')
+            e++;
+        size_t cl = e - p;
+        if (cl == 1 && stack[p] == '.') {
+            p = e;
+            continue;
+        }
+        if (cl == 2 && stack[p] == '.' && stack[p + 1] == '.') {
+            while (q && out[q - 1] != '/')
+                q--;
+            if (q)
+                q--;
+            p = e;
+            continue;
+        }
+        if (q + 1 + cl >= sizeof out) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        out[q] = '/';
+        memcpy(out + q + 1, stack + p, cl);
+        size_t q0 = q;
+        q += 1 + cl;
+        out[q] = 0;
+        p = e;
+        if (above_preopen(out, q))
+            continue;
+        ssize_t k = readlink(out, link, sizeof link);
+        if (k < 0) {
+            if (errno != EINVAL)
+                return NULL; /* ENOENT, ENOTDIR, EACCES...: as the real one */
+            continue;        /* exists, not a link */
+        }
+        if ((size_t)k == sizeof link) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        if (++links > SYMLOOP_MAX) {
+            errno = ELOOP;
+            return NULL;
+        }
+        /* Replace the component by the link's text, in front of what is left. */
+        if ((size_t)k > p) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        if (k && link[k - 1] == '/')
+            want_dir = want_dir || !stack[p];
+        p -= (size_t)k;
+        memmove(stack + p, link, (size_t)k);
+        if (link[0] == '/')
+            q = 0;
+        else
+            q = q0;
+    }
+    out[q] = 0;
+    if (!q) {
+        out[0] = '/';
+        out[1] = 0;
+        q = 1;
+    }
+    if (want_dir && !above_preopen(out, q) && q > 1) {
+        struct stat st;
+        if (stat(out, &st) != 0)
+            return NULL;
+        if (!S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
+            return NULL;
+        }
+    }
+    if (!resolved)
+        return strdup(out);
+    memcpy(resolved, out, q + 1);
+    return resolved;
+}
+#endif
+
+/* ---- strings ---- */
+#ifdef C_strcasestr
+/* Replaces musl's (removed from libc.a by setup-sysroot), which calls strncasecmp at every
+ * position of the haystack, and that calls tolower twice per byte: in darkhttpd, which looks
+ * for each header with strcasestr, musl's took a third of the guest's CPU time (perf). Same
+ * result; ASCII folding inline (wasi-libc's only locales are C and C.UTF-8, where tolower is
+ * ASCII). */
+static inline unsigned char fold(unsigned char c) {
+    return (unsigned char)(c + (((unsigned)c - 'A' < 26u) << 5));
+}
+char *strcasestr(const char *h, const char *n) {
+    const unsigned char *hs = (const unsigned char *)h, *ns = (const unsigned char *)n;
+    if (!ns[0])
+        return (char *)h;
+    unsigned char first = fold(ns[0]);
+    for (; *hs; hs++) {
+        if (fold(*hs) != first)
+            continue;
+        size_t i = 1;
+        while (ns[i] && fold(hs[i]) == fold(ns[i]))
+            i++;
+        if (!ns[i])
+            return (char *)hs;
+    }
+    return NULL;
+}
+#endif
+
 /* ---- sockets and descriptors ---- */
+#ifdef C_pipe
+/* No preview1 import creates a pipe; see sdk/c/README.md for waking a poll loop without one. */
+int pipe(int fds[2]) { (void)fds; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_pipe2
+int pipe2(int fds[2], int flags) { (void)fds, (void)flags; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_dup
+/* WASI has fd_renumber (which moves a descriptor) but no way to duplicate one. */
+int dup(int fd) { (void)fd; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_dup2
+int dup2(int fd, int to) { (void)fd, (void)to; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_dup3
+int dup3(int fd, int to, int flags) { (void)fd, (void)to, (void)flags; errno = ENOSYS; return -1; }
+#endif
 #ifdef C_socketpair
 /* No preview1 import creates a connected pair, and a loopback TCP pair would need the network
  * policy's permission and be visible on the network; see sdk/c/README.md for alternatives. */

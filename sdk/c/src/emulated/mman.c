@@ -4,7 +4,9 @@
  * a copy read from the file. What cannot be honest fails: MAP_SHARED of a file (writes would
  * never reach it), MAP_FIXED (no address can be promised) and PROT_EXEC: ENOTSUP. munmap()
  * frees a whole mapping only; protections are not enforced (mprotect() succeeds). */
+#ifndef _WASI_EMULATED_MMAN /* scripts/wasi-cc defines it by default */
 #define _WASI_EMULATED_MMAN
+#endif
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -8,7 +8,9 @@
  * (sigsuspend, sigwait...) fails with ENOSYS: none would ever come.
  * Built by scripts/setup-sysroot into .sysroot/<target>/lib/<target>/. */
 #define _GNU_SOURCE /* program_invocation_short_name, read by progname.h */
+#ifndef _WASI_EMULATED_SIGNAL /* scripts/wasi-cc defines it by default */
 #define _WASI_EMULATED_SIGNAL
+#endif
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

@@ -27,14 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHECK(name, cond)                                                                    \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            printf("FAIL %s: %s (errno %d %s)\n", name, #cond, errno, strerror(errno));      \
-            exit(1);                                                                         \
-        }                                                                                    \
-        printf("ok %s\n", name);                                                             \
-    } while (0)
+#include "check.h"
 
 static volatile sig_atomic_t got;
 static void on_usr1(int sig) { got = sig; }

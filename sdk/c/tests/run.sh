@@ -98,7 +98,7 @@ emu_libs=(-lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-
     -o "$out/porting-threads.wasm"
 "$cc" --threads -O2 -Wall -Wextra -Werror "$here/thread_stacks.c" -o "$out/thread_stacks.wasm"
 mkdir -p "$out/porting-cmake"
-cp "$here/porting.c" "$out/porting-cmake/porting.c"
+cp "$here/porting.c" "$here/check.h" "$out/porting-cmake/"
 cat >"$out/porting-cmake/CMakeLists.txt" <<'EOF'
 cmake_minimum_required(VERSION 3.14)
 project(porting C)
@@ -118,7 +118,7 @@ step "unchanged.c: no flags at all (emulations on by default), wasi-cc (both tar
 "$cc" -Wall -Wextra -Werror "$here/unchanged.c" -o "$out/unchanged.wasm"
 "$cc" --threads -Wall -Wextra -Werror "$here/unchanged.c" -o "$out/unchanged-threads.wasm"
 mkdir -p "$out/unchanged-cmake"
-cp "$here/unchanged.c" "$out/unchanged-cmake/unchanged.c"
+cp "$here/unchanged.c" "$here/check.h" "$out/unchanged-cmake/"
 printf 'cmake_minimum_required(VERSION 3.14)\nproject(unchanged C)\nadd_executable(unchanged unchanged.c)\n' \
     >"$out/unchanged-cmake/CMakeLists.txt"
 cmake -S "$out/unchanged-cmake" -B "$out/unchanged-cmake/build" -DCMAKE_TOOLCHAIN_FILE="$tc" \

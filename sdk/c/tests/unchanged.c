@@ -17,14 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHECK(name, cond)                                                                    \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            printf("FAIL %s: %s (errno %d %s)\n", name, #cond, errno, strerror(errno));      \
-            exit(1);                                                                         \
-        }                                                                                    \
-        printf("ok %s\n", name);                                                             \
-    } while (0)
+#include "check.h"
 
 static int path_is(const char *got, const char *want) {
     return got != NULL && strcmp(got, want) == 0;

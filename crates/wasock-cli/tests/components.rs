@@ -53,6 +53,11 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Asserts that the `wasock:` lines on stderr (start-up warnings aside) are exactly `want`.
+fn assert_denials(out: &Output, want: &[&str]) {
+    assert_eq!(denials(out), want, "{}", show(out));
+}
+
 /// The `wasock:` lines on stderr but start-up warnings.
 fn denials(out: &Output) -> Vec<String> {
     String::from_utf8_lossy(&out.stderr)
@@ -140,14 +145,9 @@ fn tcp_round_trip_with_a_grant_and_denied_without() {
     );
     assert_eq!(stdout(&out), "err tcp PermissionDenied\n", "{}", show(&out));
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
-    assert_eq!(
-        denials(&out),
-        [format!(
+    assert_denials(&out, &[&format!(
             "wasock: denied connect tcp to {peer}: no rule allows it (allow it with --net='allow connect tcp {peer}')"
-        )],
-        "{}",
-        show(&out)
-    );
+        )]);
     // A deny rule wins over an allow.
     let out = run_net(
         &[
@@ -157,14 +157,9 @@ fn tcp_round_trip_with_a_grant_and_denied_without() {
         &[format!("tcp={peer}")],
     );
     assert_eq!(stdout(&out), "err tcp PermissionDenied\n", "{}", show(&out));
-    assert_eq!(
-        denials(&out),
-        [format!(
+    assert_denials(&out, &[&format!(
             "wasock: denied connect tcp to {peer}: forbidden by rule `deny connect tcp {peer}` (--net)"
-        )],
-        "{}",
-        show(&out)
-    );
+        )]);
 }
 
 #[test]
@@ -184,23 +179,13 @@ fn udp_round_trip_needs_bind_send_and_recv() {
     // Without the bind grant the explicit bind fails first.
     let out = run_net(&grants(peer)[1..], &[format!("udp={peer}")]);
     assert_eq!(stdout(&out), "err udp PermissionDenied\n", "{}", show(&out));
-    assert_eq!(
-        denials(&out),
-        ["wasock: denied bind udp to 127.0.0.1:0: no rule allows it (allow it with --net='allow bind udp 127.0.0.1:0')"],
-        "{}",
-        show(&out)
-    );
+    assert_denials(&out, &["wasock: denied bind udp to 127.0.0.1:0: no rule allows it (allow it with --net='allow bind udp 127.0.0.1:0')"]);
     // Without the send grant the datagram is refused.
     let out = run_net(&grants(peer)[..1], &[format!("udp={peer}")]);
     assert_eq!(stdout(&out), "err udp PermissionDenied\n", "{}", show(&out));
-    assert_eq!(
-        denials(&out),
-        [format!(
+    assert_denials(&out, &[&format!(
             "wasock: denied sendto udp to {peer}: no rule allows it (allow it with --net='allow send udp {peer}')"
-        )],
-        "{}",
-        show(&out)
-    );
+        )]);
 }
 
 #[test]
@@ -233,14 +218,9 @@ fn connected_udp_needs_connect_not_send() {
         "{}",
         show(&out)
     );
-    assert_eq!(
-        denials(&out),
-        [format!(
+    assert_denials(&out, &[&format!(
             "wasock: denied sendto udp to {peer}: no rule allows it (allow it with --net='allow send udp {peer}')"
-        )],
-        "{}",
-        show(&out)
-    );
+        )]);
 
     // A send grant is not a connect grant (as for preview1).
     let out = run_net(
@@ -256,14 +236,9 @@ fn connected_udp_needs_connect_not_send() {
         "{}",
         show(&out)
     );
-    assert_eq!(
-        denials(&out),
-        [format!(
+    assert_denials(&out, &[&format!(
             "wasock: denied connect udp to {peer}: no rule allows it (allow it with --net='allow connect udp {peer}')"
-        )],
-        "{}",
-        show(&out)
-    );
+        )]);
 }
 
 #[test]
@@ -278,12 +253,7 @@ fn name_lookup_follows_the_resolve_rules() {
     let out = run_net(&[], &["lookup=localhost".into()]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     assert!(stdout(&out).starts_with("err lookup "), "{}", show(&out));
-    assert_eq!(
-        denials(&out),
-        ["wasock: denied resolve of localhost: not in --allow-resolve (allow it with --allow-resolve=localhost)"],
-        "{}",
-        show(&out)
-    );
+    assert_denials(&out, &["wasock: denied resolve of localhost: not in --allow-resolve (allow it with --allow-resolve=localhost)"]);
 }
 
 /// A TCP connection to `to` from the loopback address `from` (socket2 binds the source).
@@ -428,12 +398,7 @@ fn server_bind_without_a_grant_is_denied() {
         show(&out)
     );
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
-    assert_eq!(
-        denials(&out),
-        ["wasock: denied bind to 127.0.0.1:0: not in --addr-pool (allow it with --addr-pool=127.0.0.1/32)"],
-        "{}",
-        show(&out)
-    );
+    assert_denials(&out, &["wasock: denied bind to 127.0.0.1:0: not in --addr-pool (allow it with --addr-pool=127.0.0.1/32)"]);
 }
 
 #[test]
@@ -461,14 +426,9 @@ fn datagrams_from_refused_sources_are_dropped() {
         &[format!("udp={addr}")],
     );
     assert_eq!(stdout(&out), format!("ok udp {addr}\n"), "{}", show(&out));
-    assert_eq!(
-        denials(&out),
-        [format!(
+    assert_denials(&out, &[&format!(
             "wasock: denied recv udp from {refused}: no rule allows it (allow it with --net='allow recv udp 127.0.0.2')"
-        )],
-        "{}",
-        show(&out)
-    );
+        )]);
 }
 
 #[test]
@@ -520,14 +480,9 @@ fn host_pattern_grants_cover_the_addresses_the_name_resolved_to() {
     // Not resolved: the address alone is granted by nothing.
     let out = run_net(&[rule], &[format!("tcp={peer}")]);
     assert_eq!(stdout(&out), "err tcp PermissionDenied\n", "{}", show(&out));
-    assert_eq!(
-        denials(&out),
-        [format!(
+    assert_denials(&out, &[&format!(
             "wasock: denied connect tcp to {peer}: no rule allows it (allow it with --net='allow connect tcp {peer}')"
-        )],
-        "{}",
-        show(&out)
-    );
+        )]);
 }
 
 #[test]
@@ -547,11 +502,9 @@ fn max_sockets_caps_the_sockets_open_at_once() {
         "{}",
         show(&out)
     );
-    assert_eq!(
-        denials(&out),
-        ["wasock: socket limit reached: 2 sockets open (raise it with --max-sockets=4)"],
-        "{}",
-        show(&out)
+    assert_denials(
+        &out,
+        &["wasock: socket limit reached: 2 sockets open (raise it with --max-sockets=4)"],
     );
 }
 
@@ -573,11 +526,9 @@ fn ipv6_loopback_and_trace_net() {
         &[format!("tcp={peer}")],
     );
     assert_eq!(stdout(&out), "ok tcp\n", "{}", show(&out));
-    assert_eq!(
-        denials(&out),
-        [format!("wasock: trace: connect(tcp, {peer}) -> ok")],
-        "{}",
-        show(&out)
+    assert_denials(
+        &out,
+        &[&format!("wasock: trace: connect(tcp, {peer}) -> ok")],
     );
 }
 

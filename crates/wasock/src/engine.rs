@@ -206,20 +206,14 @@ impl Engine {
 
     /// Loads a module file: binary, text, or a `.cwasm` made by [`Engine::precompile`].
     pub fn load_file(&self, path: &Path) -> Result<Module> {
-        let bytes = std::fs::read(path).map_err(|source| Error::ReadModule {
-            path: path.into(),
-            source,
-        })?;
+        let bytes = read_program(path)?;
         self.load_bytes(&bytes, path)
     }
 
     /// Loads a file that is a core module (as [`Engine::load_file`]) or a WASI 0.2 component
     /// (binary, or a `.cwasm` of one).
     pub fn load_program(&self, path: &Path) -> Result<Program> {
-        let bytes = std::fs::read(path).map_err(|source| Error::ReadModule {
-            path: path.into(),
-            source,
-        })?;
+        let bytes = read_program(path)?;
         let is_component = wasmparser::Parser::is_component(&bytes)
             || wasmtime::Engine::detect_precompiled(&bytes) == Some(Precompiled::Component);
         if !is_component {
@@ -323,6 +317,14 @@ fn looks_like_wat(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes)
         .map(|s| s.trim_start().starts_with('(') || s.trim_start().starts_with(";;"))
         .unwrap_or(false)
+}
+
+/// A module's or component's file, read whole (`ReadModule` naming the path on failure).
+fn read_program(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| Error::ReadModule {
+        path: path.into(),
+        source,
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //! (`PermissionDenied` for a policy denial, `WouldBlock`, `TimedOut`, …).
 //!
 //! [`poll`] waits for readiness on many sockets at once (over `poll_oneoff`).
+//!
+//! With the `tokio` feature, [`tokio`] opens, accepts and connects sockets as tokio types.
 
 #![cfg_attr(not(target_os = "wasi"), allow(dead_code, unused_imports))]
 
@@ -15,3 +17,5 @@ pub mod net;
 #[cfg(target_os = "wasi")]
 pub mod poll;
 mod sys;
+#[cfg(all(target_os = "wasi", feature = "tokio"))]
+pub mod tokio;

@@ -1,7 +1,7 @@
 //! `std::net`-style sockets over WAMR's socket imports.
 
 mod lookup;
-mod socket;
+pub(crate) mod socket;
 mod tcp;
 mod udp;
 

@@ -5,7 +5,7 @@
 //! is set, so an uncapped instance runs wasmtime-wasi's functions as they are.
 
 use super::ctx::ComponentHost;
-use super::sockets::lowered;
+use super::sockets::{accept_live, lowered, Accepted};
 use wasmtime::component::{Linker, Resource, ResourceType};
 use wasmtime::StoreContextMut;
 use wasmtime_wasi::p2::bindings::sockets::network::{ErrorCode, IpAddressFamily};
@@ -13,15 +13,8 @@ use wasmtime_wasi::p2::bindings::sockets::tcp_create_socket::Host as CreateTcp;
 use wasmtime_wasi::p2::bindings::sync::sockets::tcp::HostTcpSocket;
 use wasmtime_wasi::p2::bindings::sync::sockets::udp::HostUdpSocket;
 use wasmtime_wasi::p2::bindings::sync::sockets::udp_create_socket::Host as CreateUdp;
-use wasmtime_wasi::p2::{DynInputStream, DynOutputStream, TcpSocket, UdpSocket};
+use wasmtime_wasi::p2::{TcpSocket, UdpSocket};
 use wasmtime_wasi::sockets::WasiSocketsView;
-
-/// What `tcp-socket.accept` returns.
-type Accepted = (
-    Resource<TcpSocket>,
-    Resource<DynInputStream>,
-    Resource<DynOutputStream>,
-);
 
 /// Takes one socket from the quota, or reports the cap and refuses.
 fn acquire(host: &mut ComponentHost) -> Result<(), ErrorCode> {
@@ -82,9 +75,7 @@ pub(crate) fn add_to_linker(
         |mut store: StoreContextMut<'_, ComponentHost>,
          (this,): (Resource<TcpSocket>,)|
          -> wasmtime::Result<(Result<Accepted, ErrorCode>,)> {
-            counted(store.data_mut(), |h| {
-                HostTcpSocket::accept(&mut h.sockets(), this)
-            })
+            counted(store.data_mut(), |h| accept_live(h, this))
         },
     )?;
     tcp.resource(

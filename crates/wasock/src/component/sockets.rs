@@ -18,12 +18,21 @@ use wasmtime_wasi::p2::bindings::sync::sockets::udp::{
     HostOutgoingDatagramStream, HostUdpSocket, IncomingDatagramStream, OutgoingDatagram,
     OutgoingDatagramStream,
 };
-use wasmtime_wasi::p2::{Network, SocketError, TcpSocket, UdpSocket};
+use wasmtime_wasi::p2::{
+    DynInputStream, DynOutputStream, Network, SocketError, TcpSocket, UdpSocket,
+};
 use wasmtime_wasi::sockets::WasiSocketsView;
 
 /// The `wasi:sockets` version wasmtime-wasi 48 defines; the linker serves every 0.2.x import
 /// from it (semver), so shadowing this one covers them all.
 pub(crate) const SOCKETS: &str = "0.2.12";
+
+/// What `tcp-socket.accept` returns.
+pub(crate) type Accepted = (
+    Resource<TcpSocket>,
+    Resource<DynInputStream>,
+    Resource<DynOutputStream>,
+);
 
 /// What `udp-socket.stream` returns.
 type Streams = (
@@ -52,6 +61,14 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Res
             lowered(during(Call::Bind, || {
                 HostTcpSocket::start_bind(&mut host.sockets(), this, network, addr)
             }))
+        },
+    )?;
+    tcp.func_wrap(
+        "[method]tcp-socket.accept",
+        |mut store: StoreContextMut<'_, ComponentHost>,
+         (this,): (Resource<TcpSocket>,)|
+         -> wasmtime::Result<(Result<Accepted, ErrorCode>,)> {
+            lowered(accept_live(store.data_mut(), this))
         },
     )?;
     let mut udp = linker.instance(&format!("wasi:sockets/udp@{SOCKETS}"))?;
@@ -141,6 +158,28 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Res
         },
     )?;
     Ok(())
+}
+
+/// `tcp-socket.accept`, minus connections whose peer is already gone. wasi-libc's `accept`
+/// asks for `remote-address` right after and aborts the program when that fails (a client
+/// that connected and reset before the guest took it would kill the server), so such a
+/// connection is closed here and reported as `connection-aborted`, the way Linux's accept(2)
+/// passes on a pending error.
+pub(crate) fn accept_live(
+    host: &mut ComponentHost,
+    this: Resource<TcpSocket>,
+) -> Result<Accepted, SocketError> {
+    let mut view = host.sockets();
+    let (socket, input, output) = HostTcpSocket::accept(&mut view, this)?;
+    let peer = HostTcpSocket::remote_address(&mut view, Resource::new_borrow(socket.rep()));
+    if peer.is_ok() {
+        return Ok((socket, input, output));
+    }
+    // The streams first: the table keeps a socket while its streams are in it.
+    let _ = view.table.delete(input);
+    let _ = view.table.delete(output);
+    HostTcpSocket::drop(&mut view, socket).map_err(SocketError::trap)?;
+    Err(ErrorCode::ConnectionAborted.into())
 }
 
 /// A lookup of a name some host-pattern rule grants by: its whole answer is pinned (as

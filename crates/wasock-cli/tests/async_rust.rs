@@ -46,8 +46,14 @@ fn denials(out: &Output) -> Vec<String> {
 
 /// The server under `flags`, killed on drop, and the address it listens on.
 fn serve(target: &str, flags: &[&str]) -> (Proc, SocketAddr) {
+    serve_with(target, flags, &[])
+}
+
+/// As `serve`, with the guest arguments `guest_args`.
+fn serve_with(target: &str, flags: &[&str], guest_args: &[&str]) -> (Proc, SocketAddr) {
     let mut args: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
     args.push(axum_guest(target).to_string_lossy().into_owned());
+    args.extend(guest_args.iter().map(|a| a.to_string()));
     let mut p = Proc::spawn(&wasock(), &args);
     let addr = p.listening();
     (p, addr)

@@ -10,7 +10,7 @@ mod common;
 
 use common::{compile_rust_guest, run, Proc};
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -214,10 +214,62 @@ fn tcp_echo() -> SocketAddr {
 
 /// The guest as an async client: `connect=PEER` under `flags`.
 fn run_client(target: &str, flags: &[String], peer: SocketAddr) -> Output {
+    run_action(target, flags, &format!("connect={peer}"))
+}
+
+/// The guest run with the one argument `action` under `flags`.
+fn run_action(target: &str, flags: &[String], action: &str) -> Output {
     let mut args = flags.to_vec();
     args.push(axum_guest(target).to_string_lossy().into_owned());
-    args.push(format!("connect={peer}"));
+    args.push(action.into());
     run(&wasock(), &args)
+}
+
+/// A native UDP echo peer on 127.0.0.1 answering one datagram (bounded by a timeout).
+fn udp_echo() -> SocketAddr {
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(LIMIT)).unwrap();
+    let addr = sock.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16];
+        if let Ok((n, from)) = sock.recv_from(&mut buf) {
+            let _ = sock.send_to(&buf[..n], from);
+        }
+    });
+    addr
+}
+
+/// An async UDP round trip with the bind, send and recv grants, and denied without `send`.
+fn assert_async_udp(target: &str) {
+    let peer = udp_echo();
+    let bind = "--net=allow bind udp 127.0.0.1".to_string();
+    let recv = "--net=allow recv udp 127.0.0.1".to_string();
+    let grants = vec![
+        bind.clone(),
+        format!("--net=allow send udp {peer}"),
+        recv.clone(),
+    ];
+    let out = run_action(target, &grants, &format!("udp={peer}"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("ok udp {peer}\n"),
+        "{}",
+        show(&out)
+    );
+    assert!(denials(&out).is_empty(), "{}", show(&out));
+    let out = run_action(target, &[bind, recv], &format!("udp={peer}"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "err udp PermissionDenied\n",
+        "{}",
+        show(&out)
+    );
+    assert_eq!(
+        denials(&out),
+        [format!("wasock: denied sendto udp to {peer}: no rule allows it (allow it with --net='allow send udp {peer}')")],
+        "{}",
+        show(&out)
+    );
 }
 
 const SERVER_GRANTS: [&str; 2] = [
@@ -321,6 +373,11 @@ mod wasip2 {
     }
 
     #[test]
+    fn async_udp_with_grants_and_denied_without() {
+        assert_async_udp(T);
+    }
+
+    #[test]
     fn async_connect_with_a_grant_and_denied_without() {
         let peer = tcp_echo();
         let out = run_client(T, &[format!("--net=allow connect tcp {peer}")], peer);
@@ -416,6 +473,11 @@ mod wasip1 {
             p.0.as_mut().unwrap().try_wait().unwrap().is_none(),
             "server exited"
         );
+    }
+
+    #[test]
+    fn async_udp_with_grants_and_denied_without() {
+        assert_async_udp(T);
     }
 
     #[test]

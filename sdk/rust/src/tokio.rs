@@ -113,3 +113,63 @@ pub fn peer_addr(socket: &impl AsRawFd) -> io::Result<SocketAddr> {
     cvt(unsafe { sys::sock_addr_remote(socket.as_raw_fd() as sys::Fd, &mut a) })?;
     sys::decode(&a)
 }
+
+/// Binds a UDP socket to `addr` and returns it as an async [`UdpSocket`].
+pub fn bind_udp(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
+    let s = crate::net::UdpSocket::bind(addr)?;
+    s.set_nonblocking(true)?;
+    // SAFETY: `into_raw_fd` hands over the only owner of the fresh socket.
+    let carrier = unsafe { std::net::TcpStream::from_raw_fd(s.into_raw_fd()) };
+    Ok(UdpSocket(TcpStream::from_std(carrier)?))
+}
+
+/// An async UDP socket. tokio has neither `UdpSocket` nor `AsyncFd` on preview1, so this one
+/// takes its readiness from a `tokio::net::TcpStream` registered on the same fd: mio's preview1
+/// poller subscribes to an fd's readiness whatever the socket is. Only readiness comes from
+/// that stream (and the fd's ownership); every I/O call is a datagram call of this crate.
+#[derive(Debug)]
+pub struct UdpSocket(TcpStream);
+
+impl UdpSocket {
+    fn fd(&self) -> sys::Fd {
+        self.0.as_raw_fd() as sys::Fd
+    }
+
+    /// Sends one datagram to `addr`, waiting while the socket's buffer is full.
+    pub async fn send_to(&self, buf: &[u8], addr: SocketAddr) -> io::Result<usize> {
+        let dest = sys::encode(&addr);
+        self.0
+            .async_io(Interest::WRITABLE, || {
+                let iov = sys::IoVec {
+                    buf: buf.as_ptr(),
+                    len: buf.len(),
+                };
+                let mut n = 0u32;
+                // SAFETY: the iovec describes `buf`; `dest` is a live local.
+                cvt(unsafe { sys::sock_send_to(self.fd(), &iov, 1, 0, &dest, &mut n) })?;
+                Ok(n as usize)
+            })
+            .await
+    }
+
+    /// Receives one datagram and its sender, waiting until one arrives.
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.0
+            .async_io(Interest::READABLE, || {
+                let iov = sys::IoVec {
+                    buf: buf.as_mut_ptr(),
+                    len: buf.len(),
+                };
+                let (mut a, mut n) = (WasiAddr::default(), 0u32);
+                // SAFETY: the iovec describes `buf`; `a` is a valid 24-byte out-buffer.
+                cvt(unsafe { sys::sock_recv_from(self.fd(), &iov, 1, 0, &mut a, &mut n) })?;
+                Ok((n as usize, sys::decode(&a)?))
+            })
+            .await
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        local_addr(&self.0)
+    }
+}

@@ -10,6 +10,7 @@
 //! write (see `Flat`).
 //! `rust-axum connect=ADDR`: an async client instead: connects, sends `ping`, reads the echo,
 //! prints `ok connect` (or `err connect KIND` and exits 1).
+//! `rust-axum udp=ADDR`: the same over UDP from 127.0.0.1: prints `ok udp SENDER`.
 #[cfg(all(target_os = "wasi", target_env = "p2"))]
 mod p2_fcntl;
 
@@ -31,6 +32,16 @@ async fn main() {
             Ok(()) => println!("ok connect"),
             Err(e) => {
                 println!("err connect {:?}", e.kind());
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
+    if let Some(peer) = addr.strip_prefix("udp=") {
+        match udp_ping(peer).await {
+            Ok(from) => println!("ok udp {from}"),
+            Err(e) => {
+                println!("err udp {:?}", e.kind());
                 std::process::exit(1);
             }
         }
@@ -152,6 +163,20 @@ async fn ping(peer: &str) -> std::io::Result<()> {
     s.read_exact(&mut buf).await?;
     assert_eq!(&buf, b"ping");
     Ok(())
+}
+
+/// One datagram round trip with `peer`; returns the answer's sender.
+async fn udp_ping(peer: &str) -> std::io::Result<SocketAddr> {
+    let peer: SocketAddr = peer.parse().map_err(|_| std::io::ErrorKind::InvalidInput)?;
+    #[cfg(not(all(target_os = "wasi", target_env = "p1")))]
+    let s = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+    #[cfg(all(target_os = "wasi", target_env = "p1"))]
+    let s = wasock_guest::tokio::bind_udp("127.0.0.1:0")?;
+    s.send_to(b"ping", peer).await?;
+    let mut buf = [0u8; 16];
+    let (n, from) = s.recv_from(&mut buf).await?;
+    assert_eq!(&buf[..n], b"ping");
+    Ok(from)
 }
 
 #[cfg(not(all(target_os = "wasi", target_env = "p1")))]

@@ -1,0 +1,419 @@
+//! The shim under a real containerd (Debian's package; scripts/setup installs it): each test
+//! starts its own containerd as root with a temporary root, state and socket, the shim found by
+//! PATH, imports an image built here (tests/containerd/oci_image.py) holding the C HTTP
+//! example compiled at test time, and drives it with `ctr` and curl.
+//!
+//! Without root or containerd the tests say so and pass, except under CI (`CI` set), where that
+//! is a failure: CI installs both.
+
+#[path = "../../wasock/tests/common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Bound on every wait: containerd's start, a container's start, a page.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Whether this machine can run the tests; `false` (with a note) outside CI only.
+fn can_run() -> bool {
+    let root = rustix::process::geteuid().is_root();
+    let containerd = Command::new("containerd").arg("--version").output().is_ok();
+    let curl = Command::new("curl").arg("--version").output().is_ok();
+    if root && containerd && curl {
+        return true;
+    }
+    let why = format!("needs root ({root}), containerd ({containerd}) and curl ({curl})");
+    assert!(std::env::var_os("CI").is_none(), "{why}: CI installs them");
+    eprintln!("skipped: {why} (scripts/setup installs containerd)");
+    false
+}
+
+/// A containerd of the test's own, stopped and cleaned up on drop: every task killed, no
+/// shim left running, nothing left mounted.
+struct Containerd {
+    dir: PathBuf,
+    daemon: Option<Child>,
+}
+
+impl Containerd {
+    fn start() -> Containerd {
+        // Short: the socket path must fit in sun_path.
+        let dir = PathBuf::from(format!("/tmp/wsk-ctd-{}-{}", std::process::id(), next_id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = format!(
+            "version = 2\nroot = \"{d}/root\"\nstate = \"{d}/state\"\n\
+             disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n\
+             [grpc]\n  address = \"{d}/sock\"\n[ttrpc]\n  address = \"{d}/sock.ttrpc\"\n",
+            d = dir.display()
+        );
+        std::fs::write(dir.join("config.toml"), config).unwrap();
+        let shim_dir = Path::new(env!("CARGO_BIN_EXE_containerd-shim-wasock-v1"))
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        let path = format!(
+            "{}:{}",
+            shim_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let log = std::fs::File::create(dir.join("containerd.log")).unwrap();
+        let daemon = Command::new("containerd")
+            .arg("--config")
+            .arg(dir.join("config.toml"))
+            .env("PATH", path)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start containerd");
+        let c = Containerd {
+            dir,
+            daemon: Some(daemon),
+        };
+        c.wait_until("containerd to answer", || {
+            c.ctr(&["version"]).status.success()
+        });
+        c
+    }
+
+    /// `ctr` against this containerd, in the namespace `wasock-test`.
+    fn ctr(&self, args: &[&str]) -> Output {
+        let sock = self.dir.join("sock");
+        let mut child = Command::new("ctr")
+            .arg("--address")
+            .arg(&sock)
+            .args(["--namespace", "wasock-test"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("ctr");
+        let deadline = Instant::now() + LIMIT;
+        while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        child.wait_with_output().unwrap()
+    }
+
+    /// `ctr ARGS`, which must succeed.
+    fn ctr_ok(&self, args: &[&str]) -> String {
+        let out = self.ctr(args);
+        assert!(out.status.success(), "ctr {args:?} failed:\n{}", show(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Builds an image with oci_image.py (its arguments after OUT.tar) and imports it.
+    fn import(&self, name: &str, image_args: &[&str]) {
+        let tar = self.dir.join(format!("{}.tar", next_id()));
+        let script = common::repo_root().join("tests/containerd/oci_image.py");
+        let out = Command::new("python3")
+            .arg(script)
+            .arg(&tar)
+            .arg(name)
+            .args(image_args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "oci_image.py:\n{}", show(&out));
+        self.ctr_ok(&["images", "import", "--all-platforms", tar.to_str().unwrap()]);
+    }
+
+    fn wait_until(&self, what: &str, mut done: impl FnMut() -> bool) {
+        let deadline = Instant::now() + LIMIT;
+        while !done() {
+            assert!(
+                Instant::now() < deadline,
+                "gave up waiting for {what}; containerd log:\n{}",
+                std::fs::read_to_string(self.dir.join("containerd.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Processes whose command line names this containerd's directory (the shims do).
+    fn leftover_processes(&self) -> Vec<String> {
+        let dir = self.dir.to_string_lossy().into_owned();
+        let me = std::process::id().to_string();
+        let daemon = self.daemon.as_ref().map(|d| d.id().to_string());
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let pid = entry.file_name().to_string_lossy().into_owned();
+            if !pid.bytes().all(|b| b.is_ascii_digit()) || pid == me {
+                continue;
+            }
+            if Some(&pid) == daemon.as_ref() {
+                continue;
+            }
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(&dir) {
+                found.push(format!("{pid}: {cmdline}"));
+            }
+        }
+        found
+    }
+
+    /// Mount points under this containerd's directory.
+    fn leftover_mounts(&self) -> Vec<String> {
+        let dir = self.dir.to_string_lossy().into_owned();
+        std::fs::read_to_string("/proc/self/mountinfo")
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split(' ').nth(4))
+            .filter(|m| m.starts_with(&dir))
+            .map(String::from)
+            .collect()
+    }
+}
+
+impl Drop for Containerd {
+    fn drop(&mut self) {
+        // Tasks first, so no shim outlives the test, then the daemon.
+        let tasks = self.ctr(&["tasks", "ls", "--quiet"]);
+        for id in String::from_utf8_lossy(&tasks.stdout).lines() {
+            let _ = self.ctr(&["tasks", "kill", "--signal", "SIGKILL", id]);
+            let _ = self.ctr(&["tasks", "delete", "--force", id]);
+        }
+        if let Some(mut d) = self.daemon.take() {
+            let _ = d.kill();
+            let _ = d.wait();
+        }
+        for p in self.leftover_processes() {
+            if let Some(pid) = p.split(':').next() {
+                let _ = Command::new("kill").args(["-9", pid]).status();
+            }
+        }
+        let mut mounts = self.leftover_mounts();
+        mounts.sort_by_key(|m| std::cmp::Reverse(m.len()));
+        for m in mounts {
+            let _ = Command::new("umount").args(["-l", &m]).status();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn next_id() -> usize {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+}
+
+fn show(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A loopback port nothing listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// curl's body for URL, or `None` if it could not connect.
+fn curl(url: &str) -> Option<String> {
+    let out = Command::new("curl")
+        .args(["-sS", "--max-time", "10", url])
+        .output()
+        .unwrap();
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The HTTP example compiled to Wasm, as a file inside an ordinary image layer.
+fn http_image(ctd: &Containerd, name: &str, extra: &[&str], command: &[&str]) {
+    let wasm = common::compile_c("examples/c/http_server.c", false);
+    let file = format!("{}=/http_server.wasm", wasm.display());
+    let mut args = vec!["--file", &file];
+    args.extend_from_slice(extra);
+    args.push("--");
+    args.extend_from_slice(command);
+    ctd.import(name, &args);
+}
+
+const RUNTIME: &str = "io.containerd.wasock.v1";
+
+#[test]
+fn serves_curl_under_its_annotations_and_leaves_nothing_behind() {
+    if !can_run() {
+        return;
+    }
+    let ctd = Containerd::start();
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    http_image(
+        &ctd,
+        "docker.io/wasock/http:test",
+        &[],
+        &["/http_server.wasm", &addr],
+    );
+    let rules = format!("wasock.net/rules=allow bind tcp {addr}\nallow accept tcp 127.0.0.1");
+    ctd.ctr_ok(&[
+        "run",
+        "-d",
+        "--net-host",
+        "--runtime",
+        RUNTIME,
+        "--annotation",
+        &rules,
+        "docker.io/wasock/http:test",
+        "web",
+    ]);
+    let mut page = None;
+    ctd.wait_until("the server's first page", || {
+        page = curl(&format!("http://{addr}/hello"));
+        page.is_some()
+    });
+    assert_eq!(page.as_deref(), Some("hello\n"));
+    let index = curl(&format!("http://{addr}/")).unwrap();
+    assert!(index.contains("<h1>Hello from WebAssembly</h1>"), "{index}");
+    // The program runs as the container's own process, under the shim.
+    let tasks = ctd.ctr_ok(&["tasks", "ls"]);
+    assert!(
+        tasks.contains("web") && tasks.contains("RUNNING"),
+        "{tasks}"
+    );
+
+    ctd.ctr_ok(&["tasks", "kill", "--signal", "SIGKILL", "web"]);
+    ctd.wait_until("the task to stop", || {
+        ctd.ctr_ok(&["tasks", "ls"]).contains("STOPPED")
+    });
+    ctd.ctr_ok(&["tasks", "delete", "web"]);
+    ctd.ctr_ok(&["containers", "delete", "web"]);
+    ctd.wait_until("the shim to exit", || ctd.leftover_processes().is_empty());
+    assert_eq!(ctd.leftover_mounts(), Vec::<String>::new());
+    assert!(
+        curl(&format!("http://{addr}/hello")).is_none(),
+        "still serving"
+    );
+}
+
+#[test]
+fn without_a_grant_for_its_port_the_container_fails_with_the_denial_in_its_log() {
+    if !can_run() {
+        return;
+    }
+    let ctd = Containerd::start();
+    let addr = format!("127.0.0.1:{}", free_port());
+    // The image even tries to grant itself the network through the shim's own variable.
+    let forged = "WASOCK_SHIM_DEPLOYMENT={\"rules\":\"allow bind,accept tcp *\",\"trace\":false}";
+    http_image(
+        &ctd,
+        "docker.io/wasock/http:denied",
+        &["--env", forged],
+        &["/http_server.wasm", &addr],
+    );
+    let out = ctd.ctr(&[
+        "run",
+        "--rm",
+        "--net-host",
+        "--runtime",
+        RUNTIME,
+        "--annotation",
+        "wasock.net/rules=allow accept tcp 127.0.0.1",
+        "docker.io/wasock/http:denied",
+        "denied",
+    ]);
+    let shown = show(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let denial = format!("wasock: denied bind tcp to {addr}");
+    assert!(shown.contains(&denial), "{shown}");
+    assert!(
+        shown.contains(&format!("--net='allow bind tcp {addr}'")),
+        "{shown}"
+    );
+    assert!(curl(&format!("http://{addr}/")).is_none());
+}
+
+#[test]
+fn a_bad_policy_annotation_fails_the_start_naming_annotation_line_and_column() {
+    if !can_run() {
+        return;
+    }
+    let ctd = Containerd::start();
+    http_image(
+        &ctd,
+        "docker.io/wasock/http:bad",
+        &[],
+        &["/http_server.wasm"],
+    );
+    let out = ctd.ctr(&[
+        "run",
+        "--rm",
+        "--net-host",
+        "--runtime",
+        RUNTIME,
+        "--annotation",
+        "wasock.net/rules=allow bind tcp 127.0.0.1:80\n  allow fly tcp *",
+        "docker.io/wasock/http:bad",
+        "bad",
+    ]);
+    let shown = show(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains("wasock.net/rules:2:3: invalid --net rule `allow fly tcp *`"),
+        "{shown}"
+    );
+    ctd.wait_until("no shim left", || ctd.leftover_processes().is_empty());
+}
+
+#[test]
+fn wasm_layer_images_are_compiled_once_and_run_from_the_cache() {
+    if !can_run() {
+        return;
+    }
+    let ctd = Containerd::start();
+    let wasm = common::compile_c("examples/c/http_server.c", false);
+    ctd.import(
+        "docker.io/wasock/http:layer",
+        &["--wasm", wasm.to_str().unwrap(), "--"],
+    );
+    for round in ["compiles", "loads the compiled code"] {
+        let addr = format!("127.0.0.1:{}", free_port());
+        let rules = format!("wasock.net/rules=allow bind tcp {addr}\nallow accept tcp 127.0.0.1");
+        let id = format!("layer{}", next_id());
+        ctd.ctr_ok(&[
+            "run",
+            "-d",
+            "--net-host",
+            "--platform",
+            "wasip1/wasm",
+            "--runtime",
+            RUNTIME,
+            "--annotation",
+            &rules,
+            "docker.io/wasock/http:layer",
+            &id,
+            "http_server.wasm",
+            &addr,
+            "--count=1",
+        ]);
+        let mut page = None;
+        ctd.wait_until(round, || {
+            page = curl(&format!("http://{addr}/hello"));
+            page.is_some()
+        });
+        assert_eq!(page.as_deref(), Some("hello\n"), "{round}");
+        ctd.wait_until("the task to exit", || {
+            ctd.ctr_ok(&["tasks", "ls"]).contains("STOPPED")
+        });
+        ctd.ctr_ok(&["tasks", "delete", &id]);
+        ctd.ctr_ok(&["containers", "delete", &id]);
+        // runwasi labels the image's layer with the compiled code's digest.
+        let content = ctd.ctr_ok(&["content", "ls"]);
+        assert!(
+            content.contains("runwasi.io/precompiled/wasock/"),
+            "{round}: {content}"
+        );
+    }
+}

@@ -112,7 +112,17 @@ fn run(ctx: &impl RuntimeContext) -> Result<i32> {
         "_start" => Entrypoint::Start,
         f => Entrypoint::Function(f.to_string(), args.iter().skip(1).cloned().collect()),
     };
-    let ran = engine.with_native_stack(|| wasock::run_program(&engine, &program, config, entry))?;
+    // A thread of its own: runwasi calls the sandbox inside its tokio runtime, where
+    // wasmtime-wasi's synchronous WASI 0.2 host (it blocks on a runtime of its own) panics. The
+    // thread's native stack is sized for the engine's wasm stack.
+    let ran = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("wasm-main".into())
+            .stack_size(engine.native_stack_size())
+            .spawn_scoped(s, || wasock::run_program(&engine, &program, config, entry))?
+            .join()
+            .map_err(|_| anyhow::anyhow!("the program's thread panicked"))
+    })?;
     match ran {
         Ok(outcome) => Ok(outcome.exit_code),
         Err(wasock::Error::Trap { message, backtrace }) => {

@@ -482,3 +482,153 @@ fn wasm_layer_images_are_compiled_once_and_run_from_the_cache() {
         );
     }
 }
+
+#[test]
+fn a_component_runs_with_the_same_policy() {
+    if !can_run() {
+        return;
+    }
+    let ctd = Containerd::start();
+    let component = common::compile_rust_guest(
+        &common::repo_root().join("tests/guests/rust-net-p2"),
+        "wasm32-wasip2",
+    );
+    // A native echo peer for the component's `tcp=ADDR` action.
+    let peer = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = peer.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut s in peer.incoming().flatten() {
+            let mut buf = [0u8; 4];
+            if s.read_exact(&mut buf).is_ok() {
+                let _ = s.write_all(&buf);
+            }
+        }
+    });
+    let file = format!("{}=/net.wasm", component.display());
+    let action = format!("tcp={addr}");
+    ctd.import(
+        "docker.io/wasock/net:p2",
+        &["--file", &file, "--", "/net.wasm", &action],
+    );
+    let run = |id: &str, rules: &str| {
+        let rules = format!("wasock.net/rules={rules}");
+        ctd.ctr(&[
+            "run",
+            "--rm",
+            "--net-host",
+            "--runtime",
+            RUNTIME,
+            "--annotation",
+            &rules,
+            "docker.io/wasock/net:p2",
+            id,
+        ])
+    };
+    let out = run("p2ok", &format!("allow connect tcp {addr}"));
+    assert!(out.status.success(), "{}", show(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok tcp");
+    let out = run("p2denied", "allow connect tcp 127.0.0.1:1");
+    let shown = show(&out);
+    assert!(!out.status.success(), "{shown}");
+    assert!(
+        shown.contains(&format!("wasock: denied connect tcp to {addr}")),
+        "{shown}"
+    );
+}
+
+/// Start time, for bench/README.md (no assertion on time: run it on purpose with
+/// `cargo test -p containerd-shim-wasock --test containerd -- --ignored --nocapture start_time`).
+/// The same hello world as a cached Wasm-layer image under the shim and as a static native
+/// program under runc, the same containerd, interleaved; timed is `ctr tasks start` of a
+/// created container to the program's exit.
+#[test]
+#[ignore]
+fn start_time() {
+    if !can_run() {
+        return;
+    }
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(30);
+    let ctd = Containerd::start();
+    let hello = common::repo_root().join("bench/guests/hello.c");
+    let wasm = ctd.dir.join("hello.wasm");
+    let native = ctd.dir.join("hello");
+    let cc = common::repo_root().join("scripts/wasi-cc");
+    for (compiler, out, flags) in [
+        (&cc, &wasm, "-O2"),
+        (&PathBuf::from("cc"), &native, "-static"),
+    ] {
+        let built = Command::new(compiler)
+            .args([
+                flags,
+                "-O2",
+                hello.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(built.status.success(), "{}", show(&built));
+    }
+    let tar = ctd.dir.join("hello-wasm.tar");
+    let script = common::repo_root().join("tests/containerd/oci_image.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(&tar)
+        .args([
+            "docker.io/bench/hello:wasm",
+            "--wasm",
+            wasm.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+    ctd.ctr_ok(&[
+        "images",
+        "import",
+        "--no-unpack",
+        "--all-platforms",
+        tar.to_str().unwrap(),
+    ]);
+    let file = format!("{}=/hello", native.display());
+    ctd.import(
+        "docker.io/bench/hello:native",
+        &["--file", &file, "--", "/hello"],
+    );
+
+    let mut times: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    for i in 0..=runs {
+        for (k, kind) in ["wasm", "native"].iter().enumerate() {
+            let id = format!("{kind}{i}");
+            if k == 0 {
+                ctd.create_without_unpacking(
+                    &id,
+                    "docker.io/bench/hello:wasm",
+                    &["hello.wasm"],
+                    "",
+                );
+            } else {
+                ctd.ctr_ok(&["containers", "create", "docker.io/bench/hello:native", &id]);
+            }
+            let t0 = Instant::now();
+            let out = ctd.ctr_ok(&["tasks", "start", &id]);
+            let ms = t0.elapsed().as_secs_f64() * 1000.0;
+            assert_eq!(out.trim(), "hello", "{kind}");
+            // An attached `tasks start` deletes the task itself.
+            ctd.ctr_ok(&["containers", "delete", &id]);
+            // Run 0 warms up: the shim compiles the layer, page caches fill.
+            if i > 0 {
+                times[k].push(ms);
+            }
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (w, n) = (median(&mut times[0]), median(&mut times[1]));
+    println!("container start to exit, median of {runs}: wasock shim {w:.1} ms, runc {n:.1} ms, ratio {:.2}x", w / n);
+}

@@ -214,14 +214,20 @@ impl Engine {
     /// (binary, or a `.cwasm` of one).
     pub fn load_program(&self, path: &Path) -> Result<Program> {
         let bytes = read_program(path)?;
-        let is_component = wasmparser::Parser::is_component(&bytes)
-            || wasmtime::Engine::detect_precompiled(&bytes) == Some(Precompiled::Component);
+        self.load_program_bytes(&bytes, path)
+    }
+
+    /// As [`Engine::load_program`], from bytes; `name` is used in error messages.
+    pub fn load_program_bytes(&self, bytes: &[u8], name: &Path) -> Result<Program> {
+        let path = name;
+        let is_component = wasmparser::Parser::is_component(bytes)
+            || wasmtime::Engine::detect_precompiled(bytes) == Some(Precompiled::Component);
         if !is_component {
-            return self.load_bytes(&bytes, path).map(Program::Module);
+            return self.load_bytes(bytes, path).map(Program::Module);
         }
         #[cfg(feature = "components")]
         return self
-            .load_component_bytes(&bytes, path)
+            .load_component_bytes(bytes, path)
             .map(Program::Component);
         #[cfg(not(feature = "components"))]
         Err(Error::InvalidModule {
@@ -230,6 +236,26 @@ impl Engine {
                      feature)"
                 .into(),
         })
+    }
+
+    /// Whether `bytes` are compiled code (a `.cwasm` of a module or component).
+    pub fn is_precompiled(bytes: &[u8]) -> bool {
+        wasmtime::Engine::detect_precompiled(bytes).is_some()
+    }
+
+    /// As [`Engine::load_program_bytes`], but only source (binary or text), never compiled
+    /// code: for programs not trusted like the wasock binary, such as a container image's. A
+    /// `.cwasm` is native code that would run outside the sandbox and its policy.
+    pub fn load_program_source(&self, bytes: &[u8], name: &Path) -> Result<Program> {
+        if Self::is_precompiled(bytes) {
+            return Err(Error::InvalidModule {
+                path: name.into(),
+                reason: "it is compiled code (.cwasm), which is only run from a trusted source; \
+                         ship the .wasm instead"
+                    .into(),
+            });
+        }
+        self.load_program_bytes(bytes, name)
     }
 
     /// Loads a component from bytes (binary or `.cwasm`); `name` is used in error messages.

@@ -55,14 +55,15 @@ for variant in plain threads; do
     python3 "$here/check_imports.py" --require sock_addr_remote --forbid sock_close "$d/link_app_obj.wasm"
 done
 # Controls, showing the checks above can fail:
-#  (a) without the SDK, the same app links wasi-libc's objects;
+#  (a) without the SDK library, the same app links the socket layer the sysroot's libc.a holds
+#      (setup-sysroot replaced wasi-libc's accept/recv/send/shutdown/getsockopt objects with it);
 #  (b) a library defining accept but not accept4 (WAMR's) clashes with wasi-libc's accept object.
 d="$out/control"; mkdir -p "$d"
 "$cc" -O2 -I"$sdk/include" "$here/link_app.c" -Wl,--trace-symbol=accept -o "$d/libc_only.wasm" >"$d/trace.txt" 2>&1 \
     || { cat "$d/trace.txt" >&2; fail "control: libc-only link failed"; }
-grep -q "libc.a(accept-wasip1.c.obj): definition of accept" "$d/trace.txt" \
-    || { cat "$d/trace.txt" >&2; fail "control: expected wasi-libc's accept without the SDK"; }
-echo "ok control: without the SDK, accept <- libc.a(accept-wasip1.c.obj)"
+grep -q "libc.a(wasock_socket_ext.o): definition of accept" "$d/trace.txt" \
+    || { cat "$d/trace.txt" >&2; fail "control: expected libc.a's socket layer without the SDK library"; }
+echo "ok control: without the SDK library, accept <- libc.a(wasock_socket_ext.o)"
 cat >"$d/accept_only.c" <<'C'
 #include <sys/socket.h>
 int accept(int fd, struct sockaddr *a, socklen_t *l) { (void)fd; (void)a; (void)l; return -1; }

@@ -13,6 +13,8 @@
 #      thread_stacks.c: 200 threads alive at once with the default 1 MiB stacks;
 #      unchanged.c (emulations on by default, process/identity calls declared and failing
 #      honestly, strcasestr, realpath of a --dir preopen) builds with no flags at all;
+#      plain_sockets.c (socket, bind, accept, UDP, options, getaddrinfo) with only the system
+#      headers: no SDK header, flag or library (libc.a holds the socket layer);
 #   6. with a wasock binary ($WASOCK, or target/{release,debug}/wasock): sdk_behaviour.wasm,
 #      sockopts.wasm and the porting builds run and pass (natively too).
 # usage: sdk/c/tests/run.sh [BUILD_DIR]     (default target/sdk-c-tests)
@@ -114,6 +116,19 @@ cmake -S "$out/porting-cmake" -B "$out/porting-cmake/build" -DCMAKE_TOOLCHAIN_FI
     || { cat "$out/porting-cmake.log"; exit 1; }
 echo ok
 
+step "plain_sockets.c: sockets with no SDK header, flag or library, wasi-cc (both targets) and CMake"
+"$cc" -Wall -Wextra -Werror "$here/plain_sockets.c" -o "$out/plain_sockets.wasm"
+"$cc" --threads -Wall -Wextra -Werror "$here/plain_sockets.c" -o "$out/plain_sockets-threads.wasm"
+mkdir -p "$out/plain-cmake"
+cp "$here/plain_sockets.c" "$here/check.h" "$out/plain-cmake/"
+printf 'cmake_minimum_required(VERSION 3.14)\nproject(plain C)\nadd_executable(plain_sockets plain_sockets.c)\n' \
+    >"$out/plain-cmake/CMakeLists.txt"
+cmake -S "$out/plain-cmake" -B "$out/plain-cmake/build" -DCMAKE_TOOLCHAIN_FILE="$tc" \
+    -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" >"$out/plain-cmake.log" 2>&1 \
+    && cmake --build "$out/plain-cmake/build" >>"$out/plain-cmake.log" 2>&1 \
+    || { cat "$out/plain-cmake.log"; exit 1; }
+echo ok
+
 step "unchanged.c: no flags at all (emulations on by default), wasi-cc (both targets) and CMake"
 "$cc" -Wall -Wextra -Werror "$here/unchanged.c" -o "$out/unchanged.wasm"
 "$cc" --threads -Wall -Wextra -Werror "$here/unchanged.c" -o "$out/unchanged-threads.wasm"
@@ -138,6 +153,7 @@ $ncc -O2 -Wall -Wextra -Werror -o "$out/native/porting" "$here/porting.c"
 $ncc -O2 -Wall -Wextra -Werror -pthread -o "$out/native/thread_stacks" "$here/thread_stacks.c"
 # glibc declares strcasestr only under _GNU_SOURCE (the sysroot, as the BSDs, by default)
 $ncc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$out/native/unchanged" "$here/unchanged.c"
+$ncc -O2 -Wall -Wextra -Werror -o "$out/native/plain_sockets" "$here/plain_sockets.c"
 echo ok
 
 wasock=${WASOCK:-}
@@ -183,6 +199,13 @@ if command -v wasmtime >/dev/null; then
     grep -q '^unchanged: all ok$' "$out/unchanged.txt"
     echo "ok unchanged.wasm under wasmtime ($(grep -c '^ok ' "$out/unchanged.txt") checks)"
 fi
+for m in "$out/plain_sockets.wasm" "$out/plain_sockets-threads.wasm" "$out/plain-cmake/build/plain_sockets.wasm"; do
+    "$wasock" --addr-pool=127.0.0.1/32 --allow-resolve=localhost "$m" >"$out/plain.txt" 2>&1 \
+        || { cat "$out/plain.txt"; exit 1; }
+    grep -q '^plain_sockets: all ok$' "$out/plain.txt"
+    echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/plain.txt") checks)"
+done
+"$out/native/plain_sockets" >/dev/null || { "$out/native/plain_sockets"; exit 1; }
 "$out/native/thread_stacks" >/dev/null || { "$out/native/thread_stacks"; exit 1; }
 "$wasock" "$out/thread_stacks.wasm" >"$out/thread_stacks.txt" || { cat "$out/thread_stacks.txt"; exit 1; }
 cat "$out/thread_stacks.txt"

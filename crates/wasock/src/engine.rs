@@ -214,9 +214,7 @@ impl Engine {
     /// (binary, or a `.cwasm` of one).
     pub fn load_program(&self, path: &Path) -> Result<Program> {
         let bytes = read_program(path)?;
-        let is_component = wasmparser::Parser::is_component(&bytes)
-            || wasmtime::Engine::detect_precompiled(&bytes) == Some(Precompiled::Component);
-        if !is_component {
+        if !is_component(&bytes) {
             return self.load_bytes(&bytes, path).map(Program::Module);
         }
         #[cfg(feature = "components")]
@@ -279,22 +277,32 @@ impl Engine {
         }
     }
 
-    /// Compiles a module (binary or text) ahead of time to `.cwasm` bytes (`wasock compile`);
+    /// Compiles a module or component ahead of time to `.cwasm` bytes (`wasock compile`);
     /// `name` is used in error messages, which read as [`Engine::load_bytes`]'s.
     pub fn precompile(&self, bytes: &[u8], name: &Path) -> Result<Vec<u8>> {
+        #[cfg(feature = "components")]
+        if wasmparser::Parser::is_component(bytes) {
+            return self
+                .inner
+                .precompile_component(bytes)
+                .map_err(|e| Error::InvalidModule {
+                    path: name.into(),
+                    reason: one_line(&e),
+                });
+        }
+        self.precompile_module(bytes, name)
+    }
+
+    /// Compiles a core module (binary or text) ahead of time to `.cwasm` bytes, as
+    /// [`Engine::precompile`] but never a component (so a caller that uses only this does not
+    /// link wasmtime's component compiler).
+    pub fn precompile_module(&self, bytes: &[u8], name: &Path) -> Result<Vec<u8>> {
         let invalid = |reason: String| Error::InvalidModule {
             path: name.into(),
             reason,
         };
         if wasmtime::Engine::detect_precompiled(bytes).is_some() {
             return Err(invalid("it is already compiled (run it as it is)".into()));
-        }
-        #[cfg(feature = "components")]
-        if wasmparser::Parser::is_component(bytes) {
-            return self
-                .inner
-                .precompile_component(bytes)
-                .map_err(|e| invalid(one_line(&e)));
         }
         check_source(bytes).map_err(invalid)?;
         self.inner
@@ -319,8 +327,14 @@ fn looks_like_wat(bytes: &[u8]) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether `bytes` are a WASI 0.2 component: binary, or a `.cwasm` of one (its header only).
+pub fn is_component(bytes: &[u8]) -> bool {
+    wasmparser::Parser::is_component(bytes)
+        || wasmtime::Engine::detect_precompiled(bytes) == Some(Precompiled::Component)
+}
+
 /// A module's or component's file, read whole (`ReadModule` naming the path on failure).
-fn read_program(path: &Path) -> Result<Vec<u8>> {
+pub fn read_program(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|source| Error::ReadModule {
         path: path.into(),
         source,

@@ -211,15 +211,9 @@ pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
 /// sibling ([`Sibling`]), which runs it in its own process ([`InProcess`]). A type parameter,
 /// not a value, so that `wasock` does not even link the code of the other.
 pub(crate) trait ComponentHost {
-    /// `wasock [run] ...` of the component in `bytes`; `config` built from `r`, its policy's
-    /// `warnings` not printed yet; `argv` the whole command line.
-    fn run(
-        r: &RunArgs,
-        config: Config,
-        warnings: Vec<String>,
-        bytes: &[u8],
-        argv: &[OsString],
-    ) -> Result<u8>;
+    /// `wasock [run] ...` of a component; `config` built from `r`, its policy's `warnings` not
+    /// printed yet; `argv` the whole command line.
+    fn run(r: &RunArgs, config: Config, warnings: Vec<String>, argv: &[OsString]) -> Result<u8>;
     /// `wasock compile ...` of the component in `bytes`.
     fn compile(c: &CompileArgs, bytes: &[u8], argv: &[OsString]) -> Result<u8>;
 }
@@ -231,7 +225,7 @@ const COMPONENT_HOST: &str = "wasock-component";
 pub(crate) struct Sibling;
 
 impl ComponentHost for Sibling {
-    fn run(r: &RunArgs, _: Config, _: Vec<String>, _: &[u8], argv: &[OsString]) -> Result<u8> {
+    fn run(r: &RunArgs, _: Config, _: Vec<String>, argv: &[OsString]) -> Result<u8> {
         Err(exec_component_host(&r.module_and_args[0], argv))
     }
     fn compile(c: &CompileArgs, _: &[u8], argv: &[OsString]) -> Result<u8> {
@@ -275,13 +269,7 @@ pub(crate) struct InProcess;
 
 #[cfg(feature = "components")]
 impl ComponentHost for InProcess {
-    fn run(
-        r: &RunArgs,
-        mut config: Config,
-        warnings: Vec<String>,
-        bytes: &[u8],
-        _: &[OsString],
-    ) -> Result<u8> {
+    fn run(r: &RunArgs, mut config: Config, warnings: Vec<String>, _: &[OsString]) -> Result<u8> {
         let module = &r.module_and_args[0];
         // A flag that only means something to wasock's own preview1 host.
         if r.hosts_file.is_some() {
@@ -298,7 +286,8 @@ impl ComponentHost for InProcess {
         }
         print_warnings(r, warnings);
         let engine = engine_for(r)?;
-        let component = engine.load_component_bytes(bytes, module.as_ref())?;
+        let bytes = wasock::engine::read_program(module.as_ref())?;
+        let component = engine.load_component_bytes(&bytes, module.as_ref())?;
         config.module_file(module);
         // Freed by the process exit, as in `run`.
         let engine = std::mem::ManuallyDrop::new(engine);
@@ -542,10 +531,11 @@ fn run<H: ComponentHost>(r: RunArgs, argv: &[OsString]) -> Result<u8> {
         )));
     }
     let (mut config, warnings) = build_config(&r, module, args)?;
-    let bytes = wasock::engine::read_program(module.as_ref())?;
-    if wasock::engine::is_component(&bytes) {
-        return H::run(&r, config, warnings, &bytes, argv);
-    }
+    let bytes = match wasock::engine::read_unless_component(module.as_ref())? {
+        Some(bytes) if !wasock::engine::is_component(&bytes) => bytes,
+        // A component binary (known by its header), or a .cwasm of one.
+        _ => return H::run(&r, config, warnings, argv),
+    };
     print_warnings(&r, warnings);
     let engine = engine_for(&r)?;
     let loaded = engine.load_bytes(&bytes, module.as_ref())?;

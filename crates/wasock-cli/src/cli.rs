@@ -5,7 +5,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
-use wasock::{Config, Engine, EngineOptions, Entrypoint, Policy};
+use wasock::{Config, Engine, EngineOptions, Entrypoint, Outcome, Policy};
 
 const ABOUT: &str =
     "Run WebAssembly programs with real Berkeley sockets under capability control.\n\
@@ -103,7 +103,7 @@ pub(crate) struct ExplainArgs {
 }
 
 #[derive(Args, Debug)]
-struct CompileArgs {
+pub(crate) struct CompileArgs {
     /// The module to compile (.wasm or .wat).
     module: PathBuf,
     /// Output path (default: the module path with a .cwasm extension).
@@ -112,7 +112,7 @@ struct CompileArgs {
 }
 
 #[derive(Args, Debug)]
-struct RunArgs {
+pub(crate) struct RunArgs {
     /// Preopen host directory PATH under the same name.
     #[arg(long = "dir", value_name = "PATH")]
     dirs: Vec<PathBuf>,
@@ -207,8 +207,105 @@ pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Usage(msg.into()))
 }
 
+/// What a binary does with a WASI 0.2 component it is to run or compile: `wasock` execs its
+/// sibling ([`Sibling`]), which runs it in its own process ([`InProcess`]). A type parameter,
+/// not a value, so that `wasock` does not even link the code of the other.
+pub(crate) trait ComponentHost {
+    /// `wasock [run] ...` of a component; `config` built from `r`, its policy's `warnings` not
+    /// printed yet; `argv` the whole command line.
+    fn run(r: &RunArgs, config: Config, warnings: Vec<String>, argv: &[OsString]) -> Result<u8>;
+    /// `wasock compile ...` of the component in `bytes`.
+    fn compile(c: &CompileArgs, bytes: &[u8], argv: &[OsString]) -> Result<u8>;
+}
+
+/// The file name of the component host, next to `wasock`.
+const COMPONENT_HOST: &str = "wasock-component";
+
+/// `wasock`: components run in `wasock-component`, exec'd with the same arguments.
+pub(crate) struct Sibling;
+
+impl ComponentHost for Sibling {
+    fn run(r: &RunArgs, _: Config, _: Vec<String>, argv: &[OsString]) -> Result<u8> {
+        Err(exec_component_host(&r.module_and_args[0], argv))
+    }
+    fn compile(c: &CompileArgs, _: &[u8], argv: &[OsString]) -> Result<u8> {
+        Err(exec_component_host(&c.module.to_string_lossy(), argv))
+    }
+}
+
+/// Replaces this process by `wasock-component` (next to this binary) with the command line
+/// `argv`: only an error returns.
+fn exec_component_host(module: &str, argv: &[OsString]) -> anyhow::Error {
+    use std::os::unix::process::CommandExt;
+    let host = match std::env::current_exe() {
+        Ok(exe) => exe.with_file_name(COMPONENT_HOST),
+        Err(e) => {
+            return anyhow::Error::new(e).context(format!(
+                "{module} is a WASI 0.2 component, run by {COMPONENT_HOST} next to wasock, \
+                 but wasock cannot find its own path"
+            ))
+        }
+    };
+    let err = std::process::Command::new(&host)
+        .args(argv.iter().skip(1))
+        .exec();
+    if err.kind() == std::io::ErrorKind::NotFound {
+        anyhow::anyhow!(
+            "{module} is a WASI 0.2 component, run by {COMPONENT_HOST}, which is missing: \
+             install {} (built next to wasock by `cargo build --release`)",
+            host.display()
+        )
+    } else {
+        anyhow::Error::new(err).context(format!(
+            "{module} is a WASI 0.2 component: cannot run {}",
+            host.display()
+        ))
+    }
+}
+
+/// `wasock-component`: components run in this process.
+#[cfg(feature = "components")]
+pub(crate) struct InProcess;
+
+#[cfg(feature = "components")]
+impl ComponentHost for InProcess {
+    fn run(r: &RunArgs, mut config: Config, warnings: Vec<String>, _: &[OsString]) -> Result<u8> {
+        let module = &r.module_and_args[0];
+        // A flag that only means something to wasock's own preview1 host.
+        if r.hosts_file.is_some() {
+            bail!(usage(
+                "--hosts-file does not apply to components yet (wasmtime-wasi resolves names)"
+            ));
+        }
+        if r.function.is_some() {
+            return Err(wasock::Error::Entry(
+                "-f/--function is for core modules: a component runs its wasi:cli/run export"
+                    .into(),
+            )
+            .into());
+        }
+        print_warnings(r, warnings);
+        let engine = engine_for(r)?;
+        let bytes = wasock::engine::read_program(module.as_ref())?;
+        let component = engine.load_component_bytes(&bytes, module.as_ref())?;
+        config.module_file(module);
+        // Freed by the process exit, as in `run`.
+        let engine = std::mem::ManuallyDrop::new(engine);
+        let component = std::mem::ManuallyDrop::new(component);
+        execute(r, &engine, || {
+            wasock::component::run(&engine, &component, config)
+        })
+    }
+    fn compile(c: &CompileArgs, bytes: &[u8], _: &[OsString]) -> Result<u8> {
+        let engine = Engine::new(&EngineOptions::default())?;
+        write_compiled(c, engine.precompile(bytes, &c.module)?)
+    }
+}
+
 /// Entry point for the command line `args` (argv[0] first): returns the process exit status.
-pub fn main(args: Vec<OsString>) -> Result<u8> {
+pub(crate) fn main<H: ComponentHost>(args: Vec<OsString>) -> Result<u8> {
+    // Kept whole for the component host, which gets the same command line.
+    let argv = args.clone();
     let cli = match parse(args) {
         Ok(c) => c,
         Err(e) => {
@@ -221,10 +318,10 @@ pub fn main(args: Vec<OsString>) -> Result<u8> {
         }
     };
     match cli.command {
-        Some(Command::Compile(c)) => compile(c),
-        Some(Command::Run(r)) => run(r),
+        Some(Command::Compile(c)) => compile::<H>(c, &argv),
+        Some(Command::Run(r)) => run::<H>(r, &argv),
         Some(Command::Policy(p)) => crate::policy_cmd::main(p),
-        None => run(cli.run),
+        None => run::<H>(cli.run, &argv),
     }
 }
 
@@ -280,18 +377,30 @@ fn clap_one_line(e: &clap::Error) -> String {
     format!("{} (see wasock --help)", first.trim_end())
 }
 
-fn compile(c: CompileArgs) -> Result<u8> {
-    let engine = Engine::new(&EngineOptions::default())?;
+fn compile<H: ComponentHost>(c: CompileArgs, argv: &[OsString]) -> Result<u8> {
     let bytes =
         std::fs::read(&c.module).with_context(|| format!("cannot read {}", c.module.display()))?;
-    let out = c.output.unwrap_or_else(|| c.module.with_extension("cwasm"));
+    if wasock::engine::is_component(&bytes) {
+        return H::compile(&c, &bytes, argv);
+    }
+    let engine = Engine::new(&EngineOptions::default())?;
     // The same message as running the file would give.
-    let compiled = engine.precompile(&bytes, &c.module)?;
+    write_compiled(&c, engine.precompile_module(&bytes, &c.module)?)
+}
+
+/// Writes `wasock compile`'s output.
+fn write_compiled(c: &CompileArgs, compiled: Vec<u8>) -> Result<u8> {
+    let out = c
+        .output
+        .clone()
+        .unwrap_or_else(|| c.module.with_extension("cwasm"));
     std::fs::write(&out, compiled).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(0)
 }
 
-fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
+/// The run's configuration, and its policy's warnings (printed once the program is known to
+/// run in this process).
+fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<(Config, Vec<String>)> {
     let mut config = Config::new();
     // WASI argv[0] is the module path as typed (iwasm does the same).
     config.arg(module).args(args.iter().cloned());
@@ -327,11 +436,7 @@ fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
     if let Some(n) = r.max_sockets {
         policy.set_max_sockets(Some(n as usize));
     }
-    if r.verbose != Some(0) {
-        for w in policy.warnings() {
-            eprintln!("wasock: warning: {w}");
-        }
-    }
+    let warnings = policy.warnings();
     config.policy(policy).trace_net(r.trace_net);
     // The process exits right after the run (main.rs).
     config.skip_teardown(true);
@@ -355,7 +460,16 @@ fn build_config(r: &RunArgs, module: &str, args: &[String]) -> Result<Config> {
         })?;
         config.epoll_min_fds(n);
     }
-    Ok(config)
+    Ok((config, warnings))
+}
+
+/// Prints the policy's warnings unless `-v=0`.
+fn print_warnings(r: &RunArgs, warnings: Vec<String>) {
+    if r.verbose != Some(0) {
+        for w in warnings {
+            eprintln!("wasock: warning: {w}");
+        }
+    }
 }
 
 /// Builds the policy from its flags, in a fixed order: `--addr-pool`, `--allow-resolve`,
@@ -393,7 +507,7 @@ pub(crate) fn build_policy(r: &PolicyArgs) -> Result<Policy> {
     Ok(policy)
 }
 
-fn run(r: RunArgs) -> Result<u8> {
+fn run<H: ComponentHost>(r: RunArgs, argv: &[OsString]) -> Result<u8> {
     if !r.native_lib.is_empty() {
         bail!(usage(
             "--native-lib is not supported: wasock does not load native code into the sandbox"
@@ -416,7 +530,29 @@ fn run(r: RunArgs) -> Result<u8> {
             wasock::engine::MAX_WASM_STACK
         )));
     }
-    let mut config = build_config(&r, module, args)?;
+    let (mut config, warnings) = build_config(&r, module, args)?;
+    let bytes = match wasock::engine::read_unless_component(module.as_ref())? {
+        Some(bytes) if !wasock::engine::is_component(&bytes) => bytes,
+        // A component binary (known by its header), or a .cwasm of one.
+        _ => return H::run(&r, config, warnings, argv),
+    };
+    print_warnings(&r, warnings);
+    let engine = engine_for(&r)?;
+    let loaded = engine.load_bytes(&bytes, module.as_ref())?;
+    config.module_file(module);
+    // Freed by the process exit that follows, not one by one by their destructors (unmapping
+    // the code, unregistering its types): see Config::skip_teardown.
+    let engine = std::mem::ManuallyDrop::new(engine);
+    let loaded = std::mem::ManuallyDrop::new(loaded);
+    let entry = match &r.function {
+        Some(f) => Entrypoint::Function(f.clone(), args.to_vec()),
+        None => Entrypoint::Start,
+    };
+    execute(&r, &engine, || wasock::run(&engine, &loaded, config, entry))
+}
+
+/// The engine `r` asks for.
+fn engine_for(r: &RunArgs) -> Result<Engine> {
     let use_cache = !r.no_cache && std::env::var_os("WASOCK_NO_CACHE").is_none();
     let mut tuning = wasock::Tuning::default();
     for setting in &r.engine {
@@ -424,29 +560,23 @@ fn run(r: RunArgs) -> Result<u8> {
             .set(setting)
             .map_err(|e| usage(format!("invalid --engine {e}")))?;
     }
-    let engine = Engine::new(&EngineOptions {
+    Ok(Engine::new(&EngineOptions {
         max_wasm_stack: r.stack_size,
         cache_dir: use_cache
             .then(wasock::cache::ModuleCache::default_dir)
             .flatten(),
         tuning,
         quiet: r.verbose == Some(0),
-    })?;
-    let loaded = engine.load_program(module.as_ref())?;
-    config.module_file(module);
-    #[cfg(feature = "components")]
-    if matches!(loaded, wasock::Program::Component(_)) {
-        // A flag that only means something to wasock's own preview1 host.
-        if r.hosts_file.is_some() {
-            bail!(usage(
-                "--hosts-file does not apply to components yet (wasmtime-wasi resolves names)"
-            ));
-        }
-    }
-    // Freed by the process exit that follows, not one by one by their destructors (unmapping
-    // the code, unregistering its types): see Config::skip_teardown.
-    let engine = std::mem::ManuallyDrop::new(engine);
-    let loaded = std::mem::ManuallyDrop::new(loaded);
+    })?)
+}
+
+/// Runs the program (`go`) under `r`'s `--timeout`, on a native stack that fits `engine`'s
+/// wasm stack: the process exit status.
+fn execute(
+    r: &RunArgs,
+    engine: &Engine,
+    go: impl FnOnce() -> wasock::Result<Outcome> + Send,
+) -> Result<u8> {
     if let Some(ms) = r.timeout {
         // As iwasm: the whole process ends, which also ends any blocked socket call.
         std::thread::spawn(move || {
@@ -459,13 +589,9 @@ fn run(r: RunArgs) -> Result<u8> {
             std::process::exit(1);
         });
     }
-    let entry = match &r.function {
-        Some(f) => Entrypoint::Function(f.clone(), args.to_vec()),
-        None => Entrypoint::Start,
-    };
     // A large --stack-size runs the guest on a thread with a native stack to match.
     let ran = engine
-        .with_native_stack(|| wasock::run_program(&engine, &loaded, config, entry))
+        .with_native_stack(go)
         .context("cannot start a thread with a native stack for --stack-size")?;
     match ran {
         Ok(outcome) => {

@@ -555,3 +555,65 @@ fn preview1_only_flags_are_refused_for_components_with_one_line() {
         assert!(out.stdout.is_empty(), "{}", show(&out));
     }
 }
+
+/// `wasock` runs no component itself (that machinery stays out of a core module's start): it
+/// execs `wasock-component` from its own directory with the same arguments, and names the
+/// missing file when it is not there. Core modules need `wasock` alone.
+#[test]
+fn wasock_hands_components_to_wasock_component_next_to_it() {
+    let shipped = wasock();
+    let dir = scratch_dir("wasock-alone");
+    let place = |from: &Path, name: &str| {
+        let to = dir.join(name);
+        if std::fs::hard_link(from, &to).is_err() {
+            std::fs::copy(from, &to).unwrap();
+        }
+        to
+    };
+    let alone = place(&shipped, "wasock");
+    let exit7 = dir.join("exit7.wat");
+    std::fs::write(
+        &exit7,
+        r#"(module
+            (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (memory (export "memory") 1)
+            (func (export "_start") (call $exit (i32.const 7))))"#,
+    )
+    .unwrap();
+    let out = run(&alone, &["--no-cache".into(), s(&exit7)]);
+    assert_eq!(out.status.code(), Some(7), "{}", show(&out));
+    assert!(out.stderr.is_empty(), "{}", show(&out));
+
+    let guest = net_guest();
+    let missing = format!(
+        "wasock: {} is a WASI 0.2 component, run by wasock-component, which is missing: install \
+         {} (built next to wasock by `cargo build --release`)\n",
+        s(&guest),
+        s(&dir.join("wasock-component"))
+    );
+    let lookup = [
+        "--allow-resolve=localhost".into(),
+        s(&guest),
+        "lookup=localhost".into(),
+    ];
+    let out = run(&alone, &lookup);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), missing);
+    assert!(out.stdout.is_empty(), "{}", show(&out));
+    let cwasm = dir.join("guest.cwasm");
+    let compile = ["compile".into(), s(&guest), "-o".into(), s(&cwasm)];
+    let out = run(&alone, &compile);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), missing);
+    assert!(!cwasm.exists());
+
+    // The host as built, next to it: the same command lines work.
+    place(
+        &shipped.with_file_name("wasock-component"),
+        "wasock-component",
+    );
+    let out = run(&alone, &lookup);
+    assert!(stdout(&out).starts_with("ok lookup "), "{}", show(&out));
+    let out = run(&alone, &compile);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(cwasm.exists());
+}

@@ -220,9 +220,7 @@ impl Engine {
     /// As [`Engine::load_program`], from bytes; `name` is used in error messages.
     pub fn load_program_bytes(&self, bytes: &[u8], name: &Path) -> Result<Program> {
         let path = name;
-        let is_component = wasmparser::Parser::is_component(bytes)
-            || wasmtime::Engine::detect_precompiled(bytes) == Some(Precompiled::Component);
-        if !is_component {
+        if !is_component(bytes) {
             return self.load_bytes(bytes, path).map(Program::Module);
         }
         #[cfg(feature = "components")]
@@ -305,22 +303,32 @@ impl Engine {
         }
     }
 
-    /// Compiles a module (binary or text) ahead of time to `.cwasm` bytes (`wasock compile`);
+    /// Compiles a module or component ahead of time to `.cwasm` bytes (`wasock compile`);
     /// `name` is used in error messages, which read as [`Engine::load_bytes`]'s.
     pub fn precompile(&self, bytes: &[u8], name: &Path) -> Result<Vec<u8>> {
+        #[cfg(feature = "components")]
+        if wasmparser::Parser::is_component(bytes) {
+            return self
+                .inner
+                .precompile_component(bytes)
+                .map_err(|e| Error::InvalidModule {
+                    path: name.into(),
+                    reason: one_line(&e),
+                });
+        }
+        self.precompile_module(bytes, name)
+    }
+
+    /// Compiles a core module (binary or text) ahead of time to `.cwasm` bytes, as
+    /// [`Engine::precompile`] but never a component (so a caller that uses only this does not
+    /// link wasmtime's component compiler).
+    pub fn precompile_module(&self, bytes: &[u8], name: &Path) -> Result<Vec<u8>> {
         let invalid = |reason: String| Error::InvalidModule {
             path: name.into(),
             reason,
         };
         if wasmtime::Engine::detect_precompiled(bytes).is_some() {
             return Err(invalid("it is already compiled (run it as it is)".into()));
-        }
-        #[cfg(feature = "components")]
-        if wasmparser::Parser::is_component(bytes) {
-            return self
-                .inner
-                .precompile_component(bytes)
-                .map_err(|e| invalid(one_line(&e)));
         }
         check_source(bytes).map_err(invalid)?;
         self.inner
@@ -345,8 +353,36 @@ fn looks_like_wat(bytes: &[u8]) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether `bytes` are a WASI 0.2 component: binary, or a `.cwasm` of one (its header only).
+pub fn is_component(bytes: &[u8]) -> bool {
+    wasmparser::Parser::is_component(bytes)
+        || wasmtime::Engine::detect_precompiled(bytes) == Some(Precompiled::Component)
+}
+
+/// A program file read whole, unless its first 8 bytes are a WASI 0.2 component binary's
+/// header: then `None`, and the caller hands the file to whatever runs components without
+/// reading the rest (a component is often megabytes: reading 2.4 MB costs 1.4 ms).
+pub fn read_unless_component(path: &Path) -> Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let failed = |source| Error::ReadModule {
+        path: path.into(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(failed)?;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(8)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    if wasmparser::Parser::is_component(&bytes) {
+        return Ok(None);
+    }
+    file.read_to_end(&mut bytes).map_err(failed)?;
+    Ok(Some(bytes))
+}
+
 /// A module's or component's file, read whole (`ReadModule` naming the path on failure).
-fn read_program(path: &Path) -> Result<Vec<u8>> {
+pub fn read_program(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|source| Error::ReadModule {
         path: path.into(),
         source,
@@ -383,6 +419,30 @@ mod tests {
             let err = t.set(bad).unwrap_err();
             assert!(err.contains(want), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn read_unless_component_stops_at_a_component_header() {
+        let dir = std::env::temp_dir().join(format!("wasock-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let component = dir.join("c.wasm");
+        std::fs::write(&component, b"\0asm\x0d\0\x01\0 and megabytes more").unwrap();
+        assert_eq!(read_unless_component(&component).unwrap(), None);
+        let module = dir.join("m.wasm");
+        let bytes = b"\0asm\x01\0\0\0 sections".repeat(1000);
+        std::fs::write(&module, &bytes).unwrap();
+        assert_eq!(read_unless_component(&module).unwrap(), Some(bytes));
+        let short = dir.join("s.wasm");
+        std::fs::write(&short, b"\0as").unwrap();
+        assert_eq!(
+            read_unless_component(&short).unwrap(),
+            Some(b"\0as".to_vec())
+        );
+        assert!(matches!(
+            read_unless_component(&dir.join("absent.wasm")),
+            Err(Error::ReadModule { .. })
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

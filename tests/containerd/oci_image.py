@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""Writes an OCI image layout tar that `ctr images import` takes, for the shim's tests and
-bench/containerd.py. Two kinds:
+"""Writes an OCI image layout tar that `ctr images import` takes, for the shim's tests
+(crates/containerd-shim-wasock/tests/containerd.rs) and users without an image builder. Two kinds:
 
   oci_image.py OUT.tar NAME --file SRC=DST [--file ...] -- ENTRYPOINT [ARG...]
       a linux/amd64 image with one ordinary tar layer holding the files (a .wasm among them,
       or a native program for runc)
   oci_image.py OUT.tar NAME --wasm SRC -- [ARG...]
-  (--env KEY=VALUE, repeatable, sets the image's environment)
       a wasi/wasm image whose only layer is the module itself, media type
       application/vnd.wasm.content.layer.v1+wasm (runwasi's Wasm layers)
+Both take --env KEY=VALUE (repeatable): the image's environment.
 """
 import argparse, hashlib, io, json, sys, tarfile
 
@@ -34,6 +34,12 @@ def file_layer(files):
             info.size, info.mode, info.mtime = len(data), 0o755, 0
             layer.addfile(info, io.BytesIO(data))
     return buf.getvalue()
+
+
+def tag_of(name):
+    """The tag of an image reference (`latest` if none; a registry's :port is not a tag)."""
+    last = name.rsplit("/", 1)[-1]
+    return last.rsplit(":", 1)[1] if ":" in last else "latest"
 
 
 def main():
@@ -75,7 +81,7 @@ def main():
                    "application/vnd.oci.image.manifest.v1+json")
         man["platform"] = platform
         man["annotations"] = {"io.containerd.image.name": a.name,
-                              "org.opencontainers.image.ref.name": a.name.rsplit(":", 1)[-1]}
+                              "org.opencontainers.image.ref.name": tag_of(a.name)}
         add(out, "index.json", json.dumps({"schemaVersion": 2, "manifests": [man]}).encode())
         add(out, "oci-layout", b'{"imageLayoutVersion":"1.0.0"}')
 

@@ -6,10 +6,11 @@
 //! the bundle is out of sight. containerd runs `SHIM start` in the bundle directory before it
 //! creates each container, so that is where the annotations are read, checked (a bad policy
 //! fails the container's creation with `ANNOTATION:LINE:COL: ...`), and written into the
-//! process environment the sandbox reads back. [`deploy::ENV`] always holds what the
-//! annotations say: an image cannot set it for itself, and the guest never sees it.
+//! process environment the sandbox reads back, sealed with the node's key (seal.rs): a value an
+//! image sets for itself is refused, and the guest never sees the variable.
 
 use crate::deploy::{self, Deployment};
+use crate::seal;
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -34,7 +35,7 @@ pub fn prepare(dir: &Path) -> Result<()> {
     };
     let prefix = format!("{}=", deploy::ENV);
     env.retain(|e| !e.as_str().is_some_and(|s| s.starts_with(&prefix)));
-    env.push(format!("{prefix}{}", deployment.to_env()).into());
+    env.push(format!("{prefix}{}", seal::seal(&deployment.to_env())?).into());
     let tmp = dir.join("config.json.wasock");
     std::fs::write(&tmp, serde_json::to_vec(&spec)?)
         .with_context(|| format!("cannot write {}", tmp.display()))?;
@@ -60,6 +61,7 @@ mod tests {
     use super::*;
 
     fn bundle(spec: serde_json::Value) -> tempdir::Dir {
+        seal::test_key();
         let dir = tempdir::Dir::new();
         std::fs::write(dir.path().join("config.json"), spec.to_string()).unwrap();
         dir
@@ -91,7 +93,8 @@ mod tests {
         assert_eq!(env[0], "PATH=/bin");
         let ours: Vec<&String> = env.iter().filter(|e| e.starts_with("WASOCK_")).collect();
         assert_eq!(ours.len(), 1, "{env:?}");
-        let d = Deployment::from_env(ours[0].split_once('=').unwrap().1).unwrap();
+        let sealed = ours[0].split_once('=').unwrap().1;
+        let d = Deployment::from_env(seal::open(sealed).unwrap()).unwrap();
         assert_eq!(d.rules, "allow bind tcp 0.0.0.0:80");
         // The rest of the spec is kept as it was.
         let text = std::fs::read_to_string(dir.path().join("config.json")).unwrap();
@@ -103,7 +106,8 @@ mod tests {
         let dir = bundle(serde_json::json!({"process": {"args": ["/app.wasm"]}}));
         prepare(dir.path()).unwrap();
         let env = env_of(dir.path());
-        let d = Deployment::from_env(env[0].split_once('=').unwrap().1).unwrap();
+        let sealed = env[0].split_once('=').unwrap().1;
+        let d = Deployment::from_env(seal::open(sealed).unwrap()).unwrap();
         assert_eq!(d, Deployment::default());
     }
 

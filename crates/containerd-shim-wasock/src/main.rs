@@ -6,6 +6,7 @@ mod bundle;
 mod compiler;
 mod deploy;
 mod sandbox;
+mod seal;
 
 use containerd_shim_wasm::shim::{Cli, Compiler, Config, Shim, Version};
 
@@ -40,9 +41,17 @@ impl Shim for WasockShim {
 fn main() {
     // containerd runs `SHIM ... start` in the container's bundle directory before creating it:
     // the one moment the annotations can be read (bundle.rs).
-    if std::env::args().next_back().as_deref() == Some("start") {
-        let prepared = std::env::current_dir()
-            .map_err(anyhow::Error::from)
+    let starting = std::env::args().next_back().as_deref() == Some("start");
+    // Every shim process holds the node's key before runwasi forks the container's process
+    // from it (seal.rs).
+    let keyed = seal::load_key(starting);
+    if let (Err(e), false) = (&keyed, starting) {
+        // Containers then get no network; their stderr says so (sandbox.rs).
+        eprintln!("wasock: {e:#}");
+    }
+    if starting {
+        let prepared = keyed
+            .and_then(|()| std::env::current_dir().map_err(anyhow::Error::from))
             .and_then(|dir| bundle::prepare(&dir));
         if let Err(e) = prepared {
             // containerd shows a failed start's output in the error it returns.

@@ -2,6 +2,7 @@
 //! namespace), with its args and env, under the policy its deployment gave.
 
 use crate::deploy::{self, Deployment};
+use crate::seal;
 use anyhow::Result;
 use containerd_shim_wasm::sandbox::context::{RuntimeContext, Source};
 use containerd_shim_wasm::sandbox::Sandbox;
@@ -42,13 +43,22 @@ fn run(ctx: &impl RuntimeContext) -> Result<i32> {
     let mut deployment = None;
     for kv in ctx.envs() {
         match kv.split_once('=') {
-            Some((deploy::ENV, v)) => deployment = Deployment::from_env(v),
+            Some((deploy::ENV, v)) => {
+                deployment = seal::open(v).and_then(Deployment::from_env);
+                if deployment.is_none() {
+                    eprintln!(
+                        "wasock: warning: {} is not sealed by this node's shim (set by the \
+                         image?): the container is granted nothing",
+                        deploy::ENV
+                    );
+                }
+            }
             Some((k, v)) if !k.is_empty() => guest_env.push((k.to_string(), v.to_string())),
             _ => {}
         }
     }
-    // Set by the shim's `start` for every container; missing only if something else made the
-    // spec, and then nothing is granted.
+    // Set and sealed by the shim's `start` for every container it prepared; without it
+    // nothing is granted.
     let deployment = deployment.unwrap_or_default();
     let mut policy = deployment.rules_policy()?;
     if let Some(file) = &deployment.policy_file {
@@ -104,8 +114,7 @@ fn run(ctx: &impl RuntimeContext) -> Result<i32> {
     for (k, v) in guest_env {
         config.env(k, v);
     }
-    // The container's root, mounts included: what a process in it would see.
-    config.preopen_dir("/", "/");
+    preopen_root(&mut config)?;
     config.policy(policy).trace_net(deployment.trace);
     config.skip_teardown(true);
     let entry = match entrypoint.func.as_str() {
@@ -147,4 +156,28 @@ fn resolve(path: &Path) -> PathBuf {
         .map(|dir| dir.join(path))
         .find(|p| p.is_file())
         .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Top-level directories of the container's root the guest never gets: the kernel's views of
+/// the process (`/proc/self/mem` would let it write the host's memory, policy included), its
+/// devices and its settings.
+const HIDDEN: [&str; 3] = ["proc", "sys", "dev"];
+
+/// Preopens every top-level directory of the container's root under its own name (mounts
+/// below them included), except [`HIDDEN`]. `/` itself is not preopened: a preopen cannot leave
+/// out what lies below it. Files directly in `/` are therefore not visible to the guest.
+fn preopen_root(config: &mut Config) -> Result<()> {
+    let mut names: Vec<String> = std::fs::read_dir("/")
+        .map_err(|e| anyhow::anyhow!("cannot list the container's root: {e}"))?
+        .flatten()
+        .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !HIDDEN.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    for name in names {
+        let path = format!("/{name}");
+        config.preopen_dir(&path, &path);
+    }
+    Ok(())
 }

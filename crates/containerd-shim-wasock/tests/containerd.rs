@@ -79,13 +79,13 @@ impl Containerd {
         c
     }
 
-    /// `ctr` against this containerd, in the namespace `wasock-test`.
+    /// `ctr` against this containerd, in this test process's namespace ([`namespace`]).
     fn ctr(&self, args: &[&str]) -> Output {
         let sock = self.dir.join("sock");
         let mut child = Command::new("ctr")
             .arg("--address")
             .arg(&sock)
-            .args(["--namespace", "wasock-test"])
+            .args(["--namespace", &namespace()])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -142,7 +142,7 @@ impl Containerd {
         spec["process"]["args"] = serde_json::json!(args);
         spec["annotations"] = serde_json::json!({"wasock.net/rules": rules});
         // As ctr run names it: a cgroup of its own under the namespace's.
-        spec["linux"]["cgroupsPath"] = format!("/wasock-test/{id}").into();
+        spec["linux"]["cgroupsPath"] = format!("/{}/{id}", namespace()).into();
         if let Some(ns) = spec["linux"]["namespaces"].as_array_mut() {
             ns.retain(|n| n["type"] != "network");
         }
@@ -170,7 +170,7 @@ impl Containerd {
                 container: Some(container),
             };
             ContainersClient::new(channel)
-                .create(with_namespace!(request, "wasock-test"))
+                .create(with_namespace!(request, namespace()))
                 .await
                 .expect("create the container");
         });
@@ -247,7 +247,21 @@ impl Drop for Containerd {
             let _ = Command::new("umount").args(["-l", &m]).status();
         }
         let _ = std::fs::remove_dir_all(&self.dir);
+        // The namespace's cgroups (empty once every task is gone) and the shims' state.
+        if let Ok(controllers) = std::fs::read_dir("/sys/fs/cgroup") {
+            for c in controllers.flatten() {
+                let _ = std::fs::remove_dir(c.path().join(namespace()));
+            }
+        }
+        let _ = std::fs::remove_dir_all(Path::new("/run/containerd/wasock").join(namespace()));
     }
+}
+
+/// The containerd namespace of this test process: containers' cgroups (`/NAMESPACE/ID`) and
+/// the shims' state (`/run/containerd/wasock/NAMESPACE`) are outside the test's directory, and
+/// another run of these tests at the same time must not meet them.
+fn namespace() -> String {
+    format!("wasock-test-{}", std::process::id())
 }
 
 fn next_id() -> usize {
@@ -472,12 +486,19 @@ fn wasm_layer_images_are_compiled_once_and_run_from_the_cache() {
         });
         ctd.ctr_ok(&["tasks", "delete", &id]);
         ctd.ctr_ok(&["containers", "delete", &id]);
-        // Compiled once: the second container ran the same compiled blob.
+        // Compiled once: the second container ran the same compiled blob, and runwasi
+        // precompiled (it logs each time, to containerd's log) only for the first.
         let blobs = compiled(&ctd);
         assert_eq!(blobs.len(), 1, "{round}: {blobs:?}");
         assert_eq!(
             first.get_or_insert_with(|| blobs.clone()),
             &blobs,
+            "{round}"
+        );
+        let log = std::fs::read_to_string(ctd.dir.join("containerd.log")).unwrap();
+        assert_eq!(
+            log.matches("precompiling layers for image").count(),
+            1,
             "{round}"
         );
     }
@@ -535,6 +556,91 @@ fn a_component_runs_with_the_same_policy() {
         shown.contains(&format!("wasock: denied connect tcp to {addr}")),
         "{shown}"
     );
+}
+
+#[test]
+fn the_program_sees_the_containers_directories_but_not_proc_sys_or_dev() {
+    if !can_run() {
+        return;
+    }
+    let ctd = Containerd::start();
+    let wasm = common::compile_c("wasi/open_path.c", false);
+    let data = ctd.dir.join("hello.txt");
+    std::fs::write(&data, "hello").unwrap();
+    let file = format!("{}=/open_path.wasm", wasm.display());
+    let text = format!("{}=/data/hello.txt", data.display());
+    ctd.import(
+        "docker.io/wasock/open:test",
+        &[
+            "--file",
+            &file,
+            "--file",
+            &text,
+            "--",
+            "/open_path.wasm",
+            "/data/hello.txt",
+            "/proc/self/mem",
+            "/proc/self/maps",
+            "/sys/kernel/hostname",
+            "/dev/null",
+        ],
+    );
+    let out = ctd.ctr(&[
+        "run",
+        "--rm",
+        "--runtime",
+        RUNTIME,
+        "docker.io/wasock/open:test",
+        "open",
+    ]);
+    let shown = show(&out);
+    assert!(out.status.success(), "{shown}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().map(str::trim_end).collect();
+    assert_eq!(lines.len(), 5, "{shown}");
+    assert_eq!(lines[0], "/data/hello.txt: ok", "{shown}");
+    for line in &lines[1..] {
+        assert!(!line.ends_with(": ok"), "{shown}");
+    }
+}
+
+#[test]
+fn a_policy_file_in_the_image_named_by_an_annotation_grants_as_net_policy_does() {
+    if !can_run() {
+        return;
+    }
+    let ctd = Containerd::start();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let policy = ctd.dir.join("policy.toml");
+    std::fs::write(
+        &policy,
+        format!("rules = [\"allow bind tcp {addr}\", \"allow accept tcp 127.0.0.1\"]\n"),
+    )
+    .unwrap();
+    let file = format!("{}=/etc/wasock.toml", policy.display());
+    http_image(
+        &ctd,
+        "docker.io/wasock/http:policy",
+        &["--file", &file],
+        &["/http_server.wasm", &addr, "--count=1"],
+    );
+    ctd.ctr_ok(&[
+        "run",
+        "-d",
+        "--net-host",
+        "--runtime",
+        RUNTIME,
+        "--annotation",
+        "wasock.net/policy=/etc/wasock.toml",
+        "docker.io/wasock/http:policy",
+        "policy",
+    ]);
+    let mut page = None;
+    ctd.wait_until("the server's page", || {
+        page = curl(&format!("http://{addr}/hello"));
+        page.is_some()
+    });
+    assert_eq!(page.as_deref(), Some("hello\n"));
 }
 
 /// Start time, for bench/README.md (no assertion on time: run it on purpose with

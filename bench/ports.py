@@ -7,7 +7,9 @@ threaded ones) plus the C SDK's socket library (CFLAGS `-include wasi_socket_ext
 `-lsocket_wasi_ext`). Then each load runs against both in the same invocation, native and
 wasock taking turns for --rounds rounds, the server pinned to CPU 0 and the clients to CPU 1.
 Prints medians, the spread (min-max), the median of the rounds' wasock/native ratios and their
-range, and one JSON line.
+range, the server's CPU time per operation (user + system, from /proc: what the server costs,
+which load from other work on a shared machine disturbs far less than throughput), and one JSON
+line.
 
     python3 bench/ports.py --darkhttpd DIR --microsocks DIR --civetweb DIR [--rounds 5]
         [--seconds 5] [--only TEXT] [--musl]
@@ -149,6 +151,12 @@ class Server:
                 self.proc.wait(timeout=10)
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (/proc/PID/stat utime + stime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url, conns, seconds):
     """Requests/s and transfer bytes/s from wrk, one thread, on CLIENT_CPU."""
     r = sh("taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency", url,
@@ -261,24 +269,27 @@ def main():
         if not p.exists() or p.stat().st_size != size:
             p.write_bytes(os.urandom(size) if size > 1024 else b"x" * (size - 1) + b"\n")
 
-    loads = []  # (name, metric, program, make_server(kind) -> Server, measure(server) -> value)
+    # (name, metric, program, make_server(kind) -> Server, measure(server) -> value); ops(value)
+    # is how many operations a measurement served (for the CPU time per operation).
+    loads = []
+    per_second = lambda v: v * a.seconds
     if "darkhttpd" in builds:
         b = builds["darkhttpd"]
         def dark(kind, port=18201, b=b):
             return Server(kind, b[kind], [str(www), "--addr", "127.0.0.1", "--port", str(port)], port, www)
         loads.append(("darkhttpd 1 KiB, 50 conns", "req/s", "darkhttpd", dark,
-                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1k.html", 50, a.seconds)))
+                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1k.html", 50, a.seconds), per_second))
         loads.append(("darkhttpd 1 MiB, 4 conns", "req/s", "darkhttpd", dark,
-                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1m.bin", 4, a.seconds)))
+                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1m.bin", 4, a.seconds), per_second))
     if "civetweb" in builds:
         b = builds["civetweb"]
         def civet(kind, port=18202, b=b):
             return Server(kind, b[kind], ["-document_root", str(www), "-listening_ports",
                                           f"127.0.0.1:{port}"], port, www)
         loads.append(("civetweb 1 KiB, 20 conns", "req/s", "civetweb", civet,
-                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1k.html", 20, a.seconds)))
+                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1k.html", 20, a.seconds), per_second))
         loads.append(("civetweb 1 MiB, 4 conns", "req/s", "civetweb", civet,
-                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1m.bin", 4, a.seconds)))
+                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1m.bin", 4, a.seconds), per_second))
     if "microsocks" in builds:
         b = builds["microsocks"]
         backend_port = 18203
@@ -293,9 +304,10 @@ def main():
             return Server(kind, b[kind], ["-i", "127.0.0.1", "-p", str(port)], port)
         loads.append(("microsocks 256 MiB download (curl)", "MiB/s", "microsocks", socks,
                       lambda s: curl_speed(f"http://127.0.0.1:{backend_port}/256m.bin",
-                                           f"127.0.0.1:{s.port}")[0] / (1 << 20)))
+                                           f"127.0.0.1:{s.port}")[0] / (1 << 20),
+                      lambda v: files["256m.bin"] / (1 << 20)))  # per MiB
         loads.append(("microsocks connects, 4 clients", "conn/s", "microsocks", socks,
-                      lambda s: socks_connects(s.port, backend_port, a.seconds)))
+                      lambda s: socks_connects(s.port, backend_port, a.seconds), per_second))
     loads = [l for l in loads if a.only in l[0]]
 
     backend = None
@@ -305,9 +317,10 @@ def main():
         wait_port(backend_port, backend)
     results = []
     try:
-        for name, metric, prog, make, measure in loads:
+        for name, metric, prog, make, measure, ops in loads:
             # Warm-up: wasock compiles the module on its first start (then it is cached).
             vals = {k: [] for k in kinds}
+            cpu = {k: [] for k in kinds}  # server CPU microseconds per operation
             for kind in kinds:
                 make(kind).stop()
             for r in range(a.rounds):
@@ -315,7 +328,10 @@ def main():
                 for kind in kinds[r % len(kinds):] + kinds[:r % len(kinds)]:
                     s = make(kind)
                     try:
-                        vals[kind].append(measure(s))
+                        before = cpu_seconds(s.proc.pid)
+                        v = measure(s)
+                        vals[kind].append(v)
+                        cpu[kind].append((cpu_seconds(s.proc.pid) - before) / ops(v) * 1e6)
                     finally:
                         s.stop()
             n, w = statistics.median(vals["native"]), statistics.median(vals["wasock"])
@@ -326,7 +342,10 @@ def main():
                        native=n, wasock=w, ratio=statistics.median(ratios),
                        native_range=[min(vals["native"]), max(vals["native"])],
                        wasock_range=[min(vals["wasock"]), max(vals["wasock"])],
-                       round_ratios=[round(x, 3) for x in ratios])
+                       round_ratios=[round(x, 3) for x in ratios],
+                       cpu_us_per_op={k: statistics.median(cpu[k]) for k in kinds},
+                       cpu_ratio=statistics.median(sorted(
+                           wc / nc for wc, nc in zip(cpu["wasock"], cpu["native"]) if nc > 0)))
             line = ""
             if a.musl:
                 mr = sorted(wv / mv for wv, mv in zip(vals["wasock"], vals["musl"]))
@@ -336,19 +355,22 @@ def main():
             results.append(row)
             print(f"{name:38} {metric:7} native {n:12,.1f} [{min(vals['native']):,.0f}-{max(vals['native']):,.0f}]"
                   f"  wasock {w:12,.1f} [{min(vals['wasock']):,.0f}-{max(vals['wasock']):,.0f}]"
-                  f"  ratio {row['ratio']:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f}){line}", flush=True)
+                  f"  ratio {row['ratio']:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f}){line}"
+                  f"  CPU us/op native {row['cpu_us_per_op']['native']:.1f} wasock "
+                  f"{row['cpu_us_per_op']['wasock']:.1f} (wasock/native {row['cpu_ratio']:.2f})", flush=True)
     finally:
         if backend:
             backend.terminate()
             backend.wait(timeout=10)
     musl_head = " musl | wasock/musl (rounds) |" if a.musl else ""
-    print(f"\n| load | metric | native | wasock | ratio (rounds) |{musl_head}")
-    print("|---|---|---:|---:|---:|" + ("---:|---:|" if a.musl else ""))
+    print(f"\n| load | metric | native | wasock | ratio (rounds) | server CPU us/op native / wasock (ratio) |{musl_head}")
+    print("|---|---|---:|---:|---:|---:|" + ("---:|---:|" if a.musl else ""))
     for r in results:
         extra = (f" {r['musl']:,.0f} | {r['ratio_musl']:.2f} ({r['round_ratios_musl'][0]:.2f}-"
                  f"{r['round_ratios_musl'][-1]:.2f}) |") if a.musl else ""
         print(f"| {r['load']} | {r['metric']} | {r['native']:,.0f} | {r['wasock']:,.0f} | "
-              f"{r['ratio']:.2f} ({r['round_ratios'][0]:.2f}-{r['round_ratios'][-1]:.2f}) |{extra}")
+              f"{r['ratio']:.2f} ({r['round_ratios'][0]:.2f}-{r['round_ratios'][-1]:.2f}) | "
+              f"{r['cpu_us_per_op']['native']:,.1f} / {r['cpu_us_per_op']['wasock']:,.1f} ({r['cpu_ratio']:.2f}) |{extra}")
     print(json.dumps({"ports": results, "rounds": a.rounds, "seconds": a.seconds}))
 
 

@@ -142,3 +142,38 @@ fn timeout_ends_a_run_blocked_in_accept() {
         "{stderr}"
     );
 }
+
+/// The OS threads (tids) of a process, from /proc.
+fn tasks(pid: u32) -> std::collections::BTreeSet<u32> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().parse().unwrap())
+        .collect()
+}
+
+/// A guest thread that returned leaves its OS thread waiting for the next `pthread_create`,
+/// which runs there instead of paying for a new OS thread (issue 19: a thread per client).
+#[test]
+fn threads_created_one_after_another_reuse_os_threads() {
+    const N: usize = 20;
+    let ls = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = ls.local_addr().unwrap().port().to_string();
+    let p = spawn("threads/one_at_a_time.c", &[POOL], &[&port, &N.to_string()]);
+    let pid = p.0.as_ref().unwrap().id();
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..N {
+        // Each guest thread stays connected (so alive) until this end closes.
+        let (c, _) = ls.accept().unwrap();
+        seen.extend(tasks(pid));
+        drop(c);
+    }
+    let out = p.finish(LIMIT);
+    assert_guest_ok(&out, &["one_at_a_time"]);
+    // The main thread plus a few OS threads at most (one more when a spawn comes before the
+    // last guest thread's OS thread is back waiting), not one per guest thread.
+    assert!(
+        seen.len() <= N / 2,
+        "{} OS threads for {N} guest threads one after another",
+        seen.len()
+    );
+}

@@ -165,12 +165,13 @@ pub fn run(engine: &Engine, module: &Module, config: Config, entry: Entrypoint) 
     if let Some(memory) = shared_memory {
         let shared = crate::threads::ThreadShared::new(
             engine.wasmtime().clone(),
-            module.clone(),
-            linker.clone(),
+            module,
+            &linker,
             memory,
             ctx,
             max_threads,
-        );
+        )
+        .map_err(|e| Error::Instantiate(one_line(&e)))?;
         store.data_mut().threads = Some(Arc::new(shared));
     }
 

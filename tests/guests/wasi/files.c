@@ -89,7 +89,8 @@ int main(int argc, char **argv) {
     OK("fcntl_close");
 
     fd = open(at(d, "log.txt"), O_CREAT | O_WRONLY | O_APPEND, 0644);
-    CHECK(fd >= 0 && write(fd, "1", 1) == 1);
+    CHECK(fd >= 0 && (fcntl(fd, F_GETFL) & O_APPEND)); /* the flags it was opened with */
+    CHECK(write(fd, "1", 1) == 1);
     CHECK(lseek(fd, 0, SEEK_SET) == 0 && write(fd, "2", 1) == 1); /* O_APPEND: still at the end */
     close(fd);
     fd = open(at(d, "log.txt"), O_RDONLY);

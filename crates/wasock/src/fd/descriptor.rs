@@ -5,7 +5,7 @@ use crate::abi::{Errno, WasiResult};
 use crate::net::Socket;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The host object behind a guest fd.
 #[derive(Debug)]
@@ -37,15 +37,47 @@ pub struct Entry {
     // Atomics, not a lock: every fd operation reads them. Rights only ever lose bits.
     base: AtomicU64,
     inheriting: AtomicU64,
+    /// The preview1 filetype, read once: an fd's type never changes.
+    filetype: u8,
+    /// The fdflags of an fd wasock opened itself, where only `fd_fdstat_set_flags` changes
+    /// them, so `fd_fdstat_get` needs no `fcntl`; `None` for an inherited fd, which processes
+    /// outside the guest may change. Locked across a change so it never disagrees with the OS.
+    fdflags: Option<Mutex<u16>>,
 }
 
 impl Entry {
-    /// An entry with explicit rights.
+    /// An entry with explicit rights, for an fd whose flags wasock does not track.
     pub fn new(desc: Descriptor, base: u64, inheriting: u64) -> Entry {
+        let filetype = match &desc {
+            Descriptor::Dir(_) => filetype::DIRECTORY,
+            Descriptor::Socket(s) => s.filetype(),
+            Descriptor::Stdio(fd) => filetype_of_fd(fd.as_fd()),
+            Descriptor::File(f) => filetype_of_fd(f.as_fd()),
+        };
         Entry {
             desc,
             base: AtomicU64::new(base),
             inheriting: AtomicU64::new(inheriting),
+            filetype,
+            fdflags: None,
+        }
+    }
+
+    /// An entry for an fd wasock opened itself with `fdflags` (as `fd_fdstat_get` reports
+    /// them) and of a known `filetype`.
+    pub fn opened(
+        desc: Descriptor,
+        base: u64,
+        inheriting: u64,
+        filetype: u8,
+        fdflags: u16,
+    ) -> Entry {
+        Entry {
+            desc,
+            base: AtomicU64::new(base),
+            inheriting: AtomicU64::new(inheriting),
+            filetype,
+            fdflags: Some(Mutex::new(fdflags)),
         }
     }
 
@@ -54,24 +86,29 @@ impl Entry {
         Entry::new(Descriptor::Stdio(fd), rights::STDIO, 0)
     }
 
-    /// A preopened directory.
+    /// A preopened directory (opened by wasock without fdflags).
     pub fn preopen(dir: cap_std::fs::Dir, name: String) -> Entry {
-        Entry::new(
+        Entry::opened(
             Descriptor::Dir(DirDesc {
                 dir,
                 preopen: Some(name),
             }),
             rights::DIR,
             rights::DIR | rights::FILE,
+            filetype::DIRECTORY,
+            0,
         )
     }
 
-    /// A socket (WAMR's socket rights, docs/socket-abi.md).
-    pub fn new_socket(sock: Socket) -> Entry {
-        Entry::new(
+    /// A socket wasock created with `fdflags` (WAMR's socket rights, docs/socket-abi.md).
+    pub fn new_socket(sock: Socket, fdflags: u16) -> Entry {
+        let filetype = sock.filetype();
+        Entry::opened(
             Descriptor::Socket(Arc::new(sock)),
             rights::SOCKET,
             rights::SOCKET_INHERITING,
+            filetype,
+            fdflags,
         )
     }
 
@@ -132,14 +169,23 @@ impl Entry {
 
     /// The preview1 filetype.
     pub fn filetype(&self) -> u8 {
-        match &self.desc {
-            Descriptor::Dir(_) => filetype::DIRECTORY,
-            Descriptor::Socket(s) => s.filetype(),
-            Descriptor::Stdio(_) | Descriptor::File(_) => match rustix::fs::fstat(self.as_fd()) {
-                Ok(st) => filetype_of_mode(st.st_mode),
-                Err(_) => filetype::UNKNOWN,
-            },
-        }
+        self.filetype
+    }
+
+    /// The fdflags wasock tracks for an fd it opened (see [`Entry::opened`]), held locked.
+    pub fn tracked_fdflags(&self) -> Option<MutexGuard<'_, u16>> {
+        // A panic while holding the lock cannot leave a u16 inconsistent, so poison is ignored.
+        self.fdflags
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// The preview1 filetype of an open fd (`UNKNOWN` when fstat fails).
+fn filetype_of_fd(fd: BorrowedFd<'_>) -> u8 {
+    match rustix::fs::fstat(fd) {
+        Ok(st) => filetype_of_mode(st.st_mode),
+        Err(_) => filetype::UNKNOWN,
     }
 }
 

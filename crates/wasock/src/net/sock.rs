@@ -68,7 +68,7 @@ pub fn sock_open(
     if domain == Domain::IPV6 && dgram {
         sock.set_v6_unsettled();
     }
-    let fd = cx.push(Entry::new_socket(sock))?;
+    let fd = cx.push(Entry::new_socket(sock, 0))?;
     mem.write_u32(out, fd.0)
 }
 
@@ -165,10 +165,15 @@ pub fn sock_accept(
             return Err(e);
         }
     };
-    if flags & u32::from(fdflags::NONBLOCK) != 0 {
+    let nonblock = flags & u32::from(fdflags::NONBLOCK) != 0;
+    if nonblock {
         inner.set_nonblocking(true)?;
     }
-    let new_fd = cx.push(Entry::new_socket(Socket::new(inner, s.dgram, permit)))?;
+    let fdflags = if nonblock { fdflags::NONBLOCK } else { 0 };
+    let new_fd = cx.push(Entry::new_socket(
+        Socket::new(inner, s.dgram, permit),
+        fdflags,
+    ))?;
     mem.write_u32(out, new_fd.0)
 }
 

@@ -108,7 +108,14 @@ pub fn fd_datasync(cx: &WasiCtx, _mem: &mut GuestMemory<'_>, fd: u32) -> WasiRes
 
 /// Host `O_*` status flags as preview1 `fdflags`.
 pub(crate) fn fdflags_of(e: &Entry) -> WasiResult<u16> {
-    let fl = rustix::fs::fcntl_getfl(e.as_fd())?;
+    if let Some(flags) = e.tracked_fdflags() {
+        return Ok(*flags);
+    }
+    Ok(fdflags_of_oflags(rustix::fs::fcntl_getfl(e.as_fd())?))
+}
+
+/// The fdflags `fcntl(F_GETFL)` flags mean.
+pub(crate) fn fdflags_of_oflags(fl: OFlags) -> u16 {
     let mut out = 0;
     if fl.contains(OFlags::APPEND) {
         out |= fdflags::APPEND;
@@ -122,7 +129,7 @@ pub(crate) fn fdflags_of(e: &Entry) -> WasiResult<u16> {
     if fl.contains(OFlags::DSYNC) {
         out |= fdflags::DSYNC;
     }
-    Ok(out)
+    out
 }
 
 /// `fd_fdstat_get(fd) -> fdstat`.
@@ -149,6 +156,17 @@ pub fn fd_fdstat_set_flags(
     let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
     if flags & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
         return Err(Errno::Inval);
+    }
+    if let Some(mut held) = e.tracked_fdflags() {
+        // wasock opened this fd with none of F_SETFL's other flags (O_ASYNC, O_DIRECT,
+        // O_NOATIME), so these two are all it needs to pass; no F_GETFL first.
+        let mut fl = OFlags::empty();
+        fl.set(OFlags::APPEND, flags & fdflags::APPEND != 0);
+        fl.set(OFlags::NONBLOCK, flags & fdflags::NONBLOCK != 0);
+        rustix::fs::fcntl_setfl(e.as_fd(), fl)?;
+        let changing = fdflags::APPEND | fdflags::NONBLOCK;
+        *held = (*held & !changing) | (flags & changing);
+        return Ok(());
     }
     let mut fl = rustix::fs::fcntl_getfl(e.as_fd())?;
     fl.set(OFlags::APPEND, flags & fdflags::APPEND != 0);
@@ -191,7 +209,8 @@ pub fn fd_filestat_get(
 ) -> WasiResult<()> {
     let e = entry(cx, fd, rights::FD_FILESTAT_GET)?;
     let mut stat = filestat_of(&rustix::fs::fstat(e.as_fd())?);
-    // Sockets and dirs report what the descriptor is, not what fstat's mode guesses.
+    // Sockets and dirs report what the descriptor is, not what fstat's mode guesses (read
+    // once when the fd was opened, not by a second fstat).
     stat.filetype = e.filetype();
     mem.write(out, &stat.encode())
 }

@@ -2,7 +2,9 @@
 //! `..`, absolute path or symlink can leave the directory; such attempts fail with `EPERM`).
 
 use super::{host_fn, WasiCtx};
-use crate::abi::types::{fdflags, fstflags, oflags, rights, FileStat, LOOKUP_SYMLINK_FOLLOW};
+use crate::abi::types::{
+    fdflags, filetype, fstflags, oflags, rights, FileStat, LOOKUP_SYMLINK_FOLLOW,
+};
 use crate::abi::{Errno, GuestMemory, WasiResult};
 use crate::fd::{filetype_of_mode, Descriptor, DirDesc, Entry};
 use crate::link::HostLinker;
@@ -267,7 +269,11 @@ pub fn path_open(
     opts.maybe_dir(true);
 
     let file = parent.dir()?.dir.open_with(path, &opts)?.into_std();
-    let is_dir = file.metadata().map_err(Errno::from)?.is_dir();
+    // Kept in the entry: fd_fdstat_get and fd_filestat_get need no fstat of their own for it.
+    let ftype = filetype_of_mode(rustix::fs::fstat(&file)?.st_mode);
+    let is_dir = ftype == filetype::DIRECTORY;
+    // What fcntl(F_GETFL) would report for the flags opened with.
+    let flags = super::fd::fdflags_of_oflags(rustix::fs::OFlags::from_bits_retain(custom));
     if is_dir && write {
         // Opened read-only above when O_DIRECTORY was given; write access to a directory is
         // EISDIR, as the kernel answers without O_DIRECTORY.
@@ -275,21 +281,25 @@ pub fn path_open(
     }
     let entry = if is_dir {
         let (b, i) = (base & rights::DIR, inheriting & parent_inheriting);
-        Entry::new(
+        Entry::opened(
             Descriptor::Dir(DirDesc {
                 dir: cap_std::fs::Dir::from_std_file(file),
                 preopen: None,
             }),
             b,
             i,
+            ftype,
+            flags,
         )
     } else if of & oflags::DIRECTORY != 0 {
         return Err(Errno::NotDir);
     } else {
-        Entry::new(
+        Entry::opened(
             Descriptor::File(file),
             base & rights::FILE & parent_inheriting,
             inheriting & parent_inheriting,
+            ftype,
+            flags,
         )
     };
     let new_fd = cx.push(entry)?;

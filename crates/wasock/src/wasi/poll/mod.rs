@@ -234,7 +234,12 @@ fn fd_event(w: &Waiter, rev: PollFlags, exact_nbytes: bool) -> Event {
     }
     if w.kind == eventtype::FD_READ {
         ev.nbytes = if exact_nbytes {
-            rustix::io::ioctl_fionread(w.entry.as_fd()).unwrap_or(0)
+            match &w.entry.desc {
+                // FIONREAD is EINVAL on a listener: spare the syscall, which a select() loop
+                // waiting on its listener alone would pay per connection.
+                Descriptor::Socket(s) if s.is_listening() => 0,
+                _ => rustix::io::ioctl_fionread(w.entry.as_fd()).unwrap_or(0),
+            }
         } else {
             // A lower bound: at least one byte (or EOF) is there.
             u64::from(!rev.contains(PollFlags::HUP) || rev.contains(PollFlags::IN))

@@ -103,8 +103,46 @@ impl Containerd {
     /// `ctr ARGS`, which must succeed.
     fn ctr_ok(&self, args: &[&str]) -> String {
         let out = self.ctr(args);
-        assert!(out.status.success(), "ctr {args:?} failed:\n{}", show(&out));
+        assert!(
+            out.status.success(),
+            "ctr {args:?} failed:\n{}",
+            common::show(&out)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `ctr run MODE --net-host` (MODE `-d` or `--rm`) of `image` as container `id` under the
+    /// shim, with one annotation (`KEY=VALUE`).
+    fn run_wasm(&self, mode: &str, annotation: &str, image: &str, id: &str) -> Output {
+        let args = [
+            "run",
+            mode,
+            "--net-host",
+            "--runtime",
+            RUNTIME,
+            "--annotation",
+        ];
+        self.ctr(&[&args[..], &[annotation, image, id]].concat())
+    }
+
+    /// [`Containerd::run_wasm`], which must succeed.
+    fn run_wasm_ok(&self, mode: &str, annotation: &str, image: &str, id: &str) {
+        let out = self.run_wasm(mode, annotation, image, id);
+        assert!(
+            out.status.success(),
+            "ctr run {id} failed:\n{}",
+            common::show(&out)
+        );
+    }
+
+    /// The body at `url` once a server in a container answers.
+    fn first_page(&self, url: &str) -> String {
+        let mut page = None;
+        self.wait_until(url, || {
+            page = curl(url);
+            page.is_some()
+        });
+        page.unwrap_or_default()
     }
 
     /// Builds an image with oci_image.py (its arguments after OUT.tar) and imports it.
@@ -118,7 +156,11 @@ impl Containerd {
             .args(image_args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "oci_image.py:\n{}", show(&out));
+        assert!(
+            out.status.success(),
+            "oci_image.py:\n{}",
+            common::show(&out)
+        );
         self.ctr_ok(&["images", "import", "--all-platforms", tar.to_str().unwrap()]);
     }
 
@@ -269,15 +311,6 @@ fn next_id() -> usize {
     N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
 }
 
-fn show(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 /// A loopback port nothing listens on now.
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -326,23 +359,8 @@ fn serves_curl_under_its_annotations_and_leaves_nothing_behind() {
         &["/http_server.wasm", &addr],
     );
     let rules = format!("wasock.net/rules=allow bind tcp {addr}\nallow accept tcp 127.0.0.1");
-    ctd.ctr_ok(&[
-        "run",
-        "-d",
-        "--net-host",
-        "--runtime",
-        RUNTIME,
-        "--annotation",
-        &rules,
-        "docker.io/wasock/http:test",
-        "web",
-    ]);
-    let mut page = None;
-    ctd.wait_until("the server's first page", || {
-        page = curl(&format!("http://{addr}/hello"));
-        page.is_some()
-    });
-    assert_eq!(page.as_deref(), Some("hello\n"));
+    ctd.run_wasm_ok("-d", &rules, "docker.io/wasock/http:test", "web");
+    assert_eq!(ctd.first_page(&format!("http://{addr}/hello")), "hello\n");
     let index = curl(&format!("http://{addr}/")).unwrap();
     assert!(index.contains("<h1>Hello from WebAssembly</h1>"), "{index}");
     // The program runs as the container's own process, under the shim.
@@ -381,18 +399,13 @@ fn without_a_grant_for_its_port_the_container_fails_with_the_denial_in_its_log()
         &["--env", forged],
         &["/http_server.wasm", &addr],
     );
-    let out = ctd.ctr(&[
-        "run",
+    let out = ctd.run_wasm(
         "--rm",
-        "--net-host",
-        "--runtime",
-        RUNTIME,
-        "--annotation",
         "wasock.net/rules=allow accept tcp 127.0.0.1",
         "docker.io/wasock/http:denied",
         "denied",
-    ]);
-    let shown = show(&out);
+    );
+    let shown = common::show(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
     let denial = format!("wasock: denied bind tcp to {addr}");
     assert!(shown.contains(&denial), "{shown}");
@@ -415,18 +428,13 @@ fn a_bad_policy_annotation_fails_the_start_naming_annotation_line_and_column() {
         &[],
         &["/http_server.wasm"],
     );
-    let out = ctd.ctr(&[
-        "run",
+    let out = ctd.run_wasm(
         "--rm",
-        "--net-host",
-        "--runtime",
-        RUNTIME,
-        "--annotation",
         "wasock.net/rules=allow bind tcp 127.0.0.1:80\n  allow fly tcp *",
         "docker.io/wasock/http:bad",
         "bad",
-    ]);
-    let shown = show(&out);
+    );
+    let shown = common::show(&out);
     assert!(!out.status.success(), "{shown}");
     assert!(
         shown.contains("wasock.net/rules:2:3: invalid --net rule `allow fly tcp *`"),
@@ -451,7 +459,11 @@ fn wasm_layer_images_are_compiled_once_and_run_from_the_cache() {
         .args([name, "--wasm", wasm.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(out.status.success(), "oci_image.py:\n{}", show(&out));
+    assert!(
+        out.status.success(),
+        "oci_image.py:\n{}",
+        common::show(&out)
+    );
     ctd.ctr_ok(&[
         "images",
         "import",
@@ -475,12 +487,8 @@ fn wasm_layer_images_are_compiled_once_and_run_from_the_cache() {
         let id = format!("layer{}", next_id());
         ctd.create_without_unpacking(&id, name, &["http_server.wasm", &addr, "--count=1"], &rules);
         ctd.ctr_ok(&["tasks", "start", "-d", &id]);
-        let mut page = None;
-        ctd.wait_until(round, || {
-            page = curl(&format!("http://{addr}/hello"));
-            page.is_some()
-        });
-        assert_eq!(page.as_deref(), Some("hello\n"), "{round}");
+        let page = ctd.first_page(&format!("http://{addr}/hello"));
+        assert_eq!(page, "hello\n", "{round}");
         ctd.wait_until("the task to exit", || {
             ctd.ctr_ok(&["tasks", "ls"]).contains("STOPPED")
         });
@@ -515,17 +523,7 @@ fn a_component_runs_with_the_same_policy() {
         "wasm32-wasip2",
     );
     // A native echo peer for the component's `tcp=ADDR` action.
-    let peer = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = peer.local_addr().unwrap().to_string();
-    std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        for mut s in peer.incoming().flatten() {
-            let mut buf = [0u8; 4];
-            if s.read_exact(&mut buf).is_ok() {
-                let _ = s.write_all(&buf);
-            }
-        }
-    });
+    let addr = common::tcp_echo().to_string();
     let file = format!("{}=/net.wasm", component.display());
     let action = format!("tcp={addr}");
     ctd.import(
@@ -534,23 +532,13 @@ fn a_component_runs_with_the_same_policy() {
     );
     let run = |id: &str, rules: &str| {
         let rules = format!("wasock.net/rules={rules}");
-        ctd.ctr(&[
-            "run",
-            "--rm",
-            "--net-host",
-            "--runtime",
-            RUNTIME,
-            "--annotation",
-            &rules,
-            "docker.io/wasock/net:p2",
-            id,
-        ])
+        ctd.run_wasm("--rm", &rules, "docker.io/wasock/net:p2", id)
     };
     let out = run("p2ok", &format!("allow connect tcp {addr}"));
-    assert!(out.status.success(), "{}", show(&out));
+    assert!(out.status.success(), "{}", common::show(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok tcp");
     let out = run("p2denied", "allow connect tcp 127.0.0.1:1");
-    let shown = show(&out);
+    let shown = common::show(&out);
     assert!(!out.status.success(), "{shown}");
     assert!(
         shown.contains(&format!("wasock: denied connect tcp to {addr}")),
@@ -593,7 +581,7 @@ fn the_program_sees_the_containers_directories_but_not_proc_sys_or_dev() {
         "docker.io/wasock/open:test",
         "open",
     ]);
-    let shown = show(&out);
+    let shown = common::show(&out);
     assert!(out.status.success(), "{shown}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().map(str::trim_end).collect();
@@ -624,23 +612,13 @@ fn a_policy_file_in_the_image_named_by_an_annotation_grants_as_net_policy_does()
         &["--file", &file],
         &["/http_server.wasm", &addr, "--count=1"],
     );
-    ctd.ctr_ok(&[
-        "run",
+    ctd.run_wasm_ok(
         "-d",
-        "--net-host",
-        "--runtime",
-        RUNTIME,
-        "--annotation",
         "wasock.net/policy=/etc/wasock.toml",
         "docker.io/wasock/http:policy",
         "policy",
-    ]);
-    let mut page = None;
-    ctd.wait_until("the server's page", || {
-        page = curl(&format!("http://{addr}/hello"));
-        page.is_some()
-    });
-    assert_eq!(page.as_deref(), Some("hello\n"));
+    );
+    assert_eq!(ctd.first_page(&format!("http://{addr}/hello")), "hello\n");
 }
 
 /// Start time, for bench/README.md (no assertion on time: run it on purpose with
@@ -677,7 +655,7 @@ fn start_time() {
             ])
             .output()
             .unwrap();
-        assert!(built.status.success(), "{}", show(&built));
+        assert!(built.status.success(), "{}", common::show(&built));
     }
     let tar = ctd.dir.join("hello-wasm.tar");
     let script = common::repo_root().join("tests/containerd/oci_image.py");
@@ -691,7 +669,7 @@ fn start_time() {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", show(&out));
+    assert!(out.status.success(), "{}", common::show(&out));
     ctd.ctr_ok(&[
         "images",
         "import",

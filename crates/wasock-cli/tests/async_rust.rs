@@ -8,9 +8,9 @@
 #[path = "../../wasock/tests/common/mod.rs"]
 mod common;
 
-use common::{compile_rust_guest, run, Proc};
+use common::{compile_rust_guest, run, show, tcp_echo, udp_echo, Proc};
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -24,15 +24,6 @@ fn wasock() -> PathBuf {
 /// The axum guest built for `target`.
 fn axum_guest(target: &str) -> PathBuf {
     compile_rust_guest(&common::repo_root().join("tests/guests/rust-axum"), target)
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// The `wasock:` lines on stderr but start-up warnings.
@@ -196,22 +187,6 @@ fn idle_cpu_seconds(p: &Proc, addr: SocketAddr) -> f64 {
     used
 }
 
-/// A native TCP echo peer on 127.0.0.1 serving one connection (bounded by timeouts).
-fn tcp_echo() -> SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = l.local_addr().unwrap();
-    std::thread::spawn(move || {
-        if let Ok((mut c, _)) = l.accept() {
-            c.set_read_timeout(Some(LIMIT)).unwrap();
-            let mut buf = [0u8; 4];
-            if c.read_exact(&mut buf).is_ok() {
-                let _ = c.write_all(&buf);
-            }
-        }
-    });
-    addr
-}
-
 /// The guest as an async client: `connect=PEER` under `flags`.
 fn run_client(target: &str, flags: &[String], peer: SocketAddr) -> Output {
     run_action(target, flags, &format!("connect={peer}"))
@@ -223,20 +198,6 @@ fn run_action(target: &str, flags: &[String], action: &str) -> Output {
     args.push(axum_guest(target).to_string_lossy().into_owned());
     args.push(action.into());
     run(&wasock(), &args)
-}
-
-/// A native UDP echo peer on 127.0.0.1 answering one datagram (bounded by a timeout).
-fn udp_echo() -> SocketAddr {
-    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
-    sock.set_read_timeout(Some(LIMIT)).unwrap();
-    let addr = sock.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 16];
-        if let Ok((n, from)) = sock.recv_from(&mut buf) {
-            let _ = sock.send_to(&buf[..n], from);
-        }
-    });
-    addr
 }
 
 /// An async UDP round trip with the bind, send and recv grants, and denied without `send`.
@@ -272,10 +233,92 @@ fn assert_async_udp(target: &str) {
     );
 }
 
+/// An async connect to `peer` without a grant for it fails with PermissionDenied, and the
+/// denial names the flag to add.
+fn assert_connect_denied(target: &str, peer: SocketAddr) {
+    let out = run_client(target, &["--net=allow connect tcp 127.0.0.2".into()], peer);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "err connect PermissionDenied\n",
+        "{}",
+        show(&out)
+    );
+    assert_eq!(
+        denials(&out),
+        [format!("wasock: denied connect tcp to {peer}: no rule allows it (allow it with --net='allow connect tcp {peer}')")],
+        "{}",
+        show(&out)
+    );
+}
+
 const SERVER_GRANTS: [&str; 2] = [
     "--net=allow bind tcp 127.0.0.1",
     "--net=allow accept tcp 127.0.0.1",
 ];
+
+/// The server without a bind grant: its bind fails with PermissionDenied, and the denial line
+/// names the flag to add.
+fn check_denied_without_a_bind_grant(target: &str) {
+    let out = run(
+        &wasock(),
+        &[
+            "--net=allow accept tcp 127.0.0.1".into(),
+            axum_guest(target).to_string_lossy().into_owned(),
+        ],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "err bind PermissionDenied\n",
+        "{}",
+        show(&out)
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert_eq!(
+        denials(&out),
+        ["wasock: denied bind tcp to 127.0.0.1:0: no rule allows it (allow it with --net='allow bind tcp 127.0.0.1:0')"],
+        "{}",
+        show(&out)
+    );
+}
+
+/// Behind an inbound deny rule the refused client is reset, others are served, and the
+/// denial names the rule.
+fn check_inbound_deny_rule(target: &str) {
+    let (p, addr) = serve(
+        target,
+        &[
+            "--net=allow bind tcp 127.0.0.1",
+            "--net=allow accept tcp 127.0.0.0/8",
+            "--net=deny accept tcp 127.0.0.2",
+        ],
+    );
+    let refused = assert_refused_then_served(addr);
+    assert_serves(addr);
+    let out = p.finish(Duration::ZERO);
+    assert_eq!(
+        denials(&out),
+        [format!(
+            "wasock: denied accept tcp from {refused}: forbidden by rule `deny accept tcp 127.0.0.2` (--net)"
+        )],
+        "{}",
+        show(&out)
+    );
+}
+
+/// Clients that reset mid-request do not stop the server.
+fn check_survives_resets(target: &str) {
+    let (mut p, addr) = serve(target, &SERVER_GRANTS);
+    reset_mid_request(addr, b"GET / HTTP/1.1\r\nHost: wa");
+    reset_mid_request(
+        addr,
+        b"POST /echo HTTP/1.1\r\nHost: wasock\r\nContent-Length: 100\r\n\r\nhalf",
+    );
+    assert_serves(addr);
+    assert!(
+        p.0.as_mut().unwrap().try_wait().unwrap().is_none(),
+        "server exited"
+    );
+}
 
 #[cfg(feature = "components")]
 mod wasip2 {
@@ -301,64 +344,17 @@ mod wasip2 {
 
     #[test]
     fn axum_without_a_bind_grant_is_denied_with_the_flag_to_add() {
-        let out = run(
-            &wasock(),
-            &[
-                "--net=allow accept tcp 127.0.0.1".into(),
-                axum_guest(T).to_string_lossy().into_owned(),
-            ],
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "err bind PermissionDenied\n",
-            "{}",
-            show(&out)
-        );
-        assert_eq!(out.status.code(), Some(1), "{}", show(&out));
-        assert_eq!(
-            denials(&out),
-            ["wasock: denied bind tcp to 127.0.0.1:0: no rule allows it (allow it with --net='allow bind tcp 127.0.0.1:0')"],
-            "{}",
-            show(&out)
-        );
+        check_denied_without_a_bind_grant(T);
     }
 
     #[test]
     fn axum_behind_an_inbound_deny_rule_resets_the_refused_client_and_serves_others() {
-        let (p, addr) = serve(
-            T,
-            &[
-                "--net=allow bind tcp 127.0.0.1",
-                "--net=allow accept tcp 127.0.0.0/8",
-                "--net=deny accept tcp 127.0.0.2",
-            ],
-        );
-        let refused = assert_refused_then_served(addr);
-        assert_serves(addr);
-        let out = p.finish(Duration::ZERO);
-        assert_eq!(
-            denials(&out),
-            [format!(
-                "wasock: denied accept tcp from {refused}: forbidden by rule `deny accept tcp 127.0.0.2` (--net)"
-            )],
-            "{}",
-            show(&out)
-        );
+        check_inbound_deny_rule(T);
     }
 
     #[test]
     fn axum_survives_clients_that_reset_mid_request() {
-        let (mut p, addr) = serve(T, &SERVER_GRANTS);
-        reset_mid_request(addr, b"GET / HTTP/1.1\r\nHost: wa");
-        reset_mid_request(
-            addr,
-            b"POST /echo HTTP/1.1\r\nHost: wasock\r\nContent-Length: 100\r\n\r\nhalf",
-        );
-        assert_serves(addr);
-        assert!(
-            p.0.as_mut().unwrap().try_wait().unwrap().is_none(),
-            "server exited"
-        );
+        check_survives_resets(T);
     }
 
     #[test]
@@ -387,19 +383,7 @@ mod wasip2 {
             "{}",
             show(&out)
         );
-        let out = run_client(T, &["--net=allow connect tcp 127.0.0.2".into()], peer);
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "err connect PermissionDenied\n",
-            "{}",
-            show(&out)
-        );
-        assert_eq!(
-            denials(&out),
-            [format!("wasock: denied connect tcp to {peer}: no rule allows it (allow it with --net='allow connect tcp {peer}')")],
-            "{}",
-            show(&out)
-        );
+        assert_connect_denied(T, peer);
     }
 }
 
@@ -417,62 +401,17 @@ mod wasip1 {
 
     #[test]
     fn axum_without_a_bind_grant_is_denied_with_the_flag_to_add() {
-        let out = run(
-            &wasock(),
-            &[
-                "--net=allow accept tcp 127.0.0.1".into(),
-                axum_guest(T).to_string_lossy().into_owned(),
-            ],
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "err bind PermissionDenied\n",
-            "{}",
-            show(&out)
-        );
-        assert_eq!(
-            denials(&out),
-            ["wasock: denied bind tcp to 127.0.0.1:0: no rule allows it (allow it with --net='allow bind tcp 127.0.0.1:0')"],
-            "{}",
-            show(&out)
-        );
+        check_denied_without_a_bind_grant(T);
     }
 
     #[test]
     fn axum_behind_an_inbound_deny_rule_resets_the_refused_client_and_serves_others() {
-        let (p, addr) = serve(
-            T,
-            &[
-                "--net=allow bind tcp 127.0.0.1",
-                "--net=allow accept tcp 127.0.0.0/8",
-                "--net=deny accept tcp 127.0.0.2",
-            ],
-        );
-        let refused = assert_refused_then_served(addr);
-        let out = p.finish(Duration::ZERO);
-        assert_eq!(
-            denials(&out),
-            [format!(
-                "wasock: denied accept tcp from {refused}: forbidden by rule `deny accept tcp 127.0.0.2` (--net)"
-            )],
-            "{}",
-            show(&out)
-        );
+        check_inbound_deny_rule(T);
     }
 
     #[test]
     fn axum_survives_clients_that_reset_mid_request() {
-        let (mut p, addr) = serve(T, &SERVER_GRANTS);
-        reset_mid_request(addr, b"GET / HTTP/1.1\r\nHost: wa");
-        reset_mid_request(
-            addr,
-            b"POST /echo HTTP/1.1\r\nHost: wasock\r\nContent-Length: 100\r\n\r\nhalf",
-        );
-        assert_serves(addr);
-        assert!(
-            p.0.as_mut().unwrap().try_wait().unwrap().is_none(),
-            "server exited"
-        );
+        check_survives_resets(T);
     }
 
     #[test]
@@ -504,18 +443,6 @@ mod wasip1 {
             "{}",
             show(&out)
         );
-        let out = run_client(T, &["--net=allow connect tcp 127.0.0.2".into()], peer);
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "err connect PermissionDenied\n",
-            "{}",
-            show(&out)
-        );
-        assert_eq!(
-            denials(&out),
-            [format!("wasock: denied connect tcp to {peer}: no rule allows it (allow it with --net='allow connect tcp {peer}')")],
-            "{}",
-            show(&out)
-        );
+        assert_connect_denied(T, peer);
     }
 }

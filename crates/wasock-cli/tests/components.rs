@@ -7,7 +7,7 @@
 #[path = "../../wasock/tests/common/mod.rs"]
 mod common;
 
-use common::{compile_rust_guest, run, scratch_dir};
+use common::{compile_rust_guest, run, scratch_dir, show, tcp_echo, udp_echo};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -40,15 +40,6 @@ fn run_net(flags: &[String], actions: &[String]) -> Output {
     run(&wasock(), &args)
 }
 
-fn show(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -65,36 +56,6 @@ fn denials(out: &Output) -> Vec<String> {
         .filter(|l| l.starts_with("wasock: ") && !l.starts_with("wasock: warning: "))
         .map(String::from)
         .collect()
-}
-
-/// A native TCP echo peer on 127.0.0.1 serving one connection (bounded by timeouts).
-fn tcp_echo() -> SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = l.local_addr().unwrap();
-    std::thread::spawn(move || {
-        if let Ok((mut c, _)) = l.accept() {
-            c.set_read_timeout(Some(LIMIT)).unwrap();
-            let mut buf = [0u8; 4];
-            if c.read_exact(&mut buf).is_ok() {
-                let _ = c.write_all(&buf);
-            }
-        }
-    });
-    addr
-}
-
-/// A native UDP echo peer on 127.0.0.1 answering one datagram (bounded by a timeout).
-fn udp_echo() -> SocketAddr {
-    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
-    sock.set_read_timeout(Some(LIMIT)).unwrap();
-    let addr = sock.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 16];
-        if let Ok((n, from)) = sock.recv_from(&mut buf) {
-            let _ = sock.send_to(&buf[..n], from);
-        }
-    });
-    addr
 }
 
 #[test]

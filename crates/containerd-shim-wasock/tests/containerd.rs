@@ -593,6 +593,133 @@ fn the_program_sees_the_containers_directories_but_not_proc_sys_or_dev() {
 }
 
 #[test]
+fn the_program_gets_the_containers_args_env_and_mounts_but_not_the_shims_variable() {
+    if !can_run() {
+        return;
+    }
+    let ctd = Containerd::start();
+    let wasm = common::compile_c("wasi/open_path.c", false);
+    let file = format!("{}=/open_path.wasm", wasm.display());
+    ctd.import(
+        "docker.io/wasock/env:test",
+        &[
+            "--file",
+            &file,
+            "--env",
+            "FROM_IMAGE=1",
+            "--",
+            "/open_path.wasm",
+        ],
+    );
+    let mounted = ctd.dir.join("mounted");
+    std::fs::create_dir_all(&mounted).unwrap();
+    std::fs::write(mounted.join("file.txt"), "x").unwrap();
+    let mount = format!(
+        "type=bind,src={},dst=/mnt/data,options=rbind:ro",
+        mounted.display()
+    );
+    let out = ctd.ctr(&[
+        "run",
+        "--rm",
+        "--runtime",
+        RUNTIME,
+        "--env",
+        "FOO=bar",
+        "--mount",
+        &mount,
+        "docker.io/wasock/env:test",
+        "env",
+        "/open_path.wasm",
+        "/mnt/data/file.txt",
+        "/mnt/data/missing",
+        "$FOO",
+        "$FROM_IMAGE",
+        "$WASOCK_SHIM_DEPLOYMENT",
+    ]);
+    let shown = common::show(&out);
+    assert!(out.status.success(), "{shown}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().map(str::trim_end).collect();
+    assert_eq!(
+        lines,
+        [
+            "/mnt/data/file.txt: ok",
+            "/mnt/data/missing: No such file or directory",
+            "$FOO=bar",
+            "$FROM_IMAGE=1",
+            "$WASOCK_SHIM_DEPLOYMENT unset",
+        ],
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_program_serves_in_the_pods_network_namespace() {
+    if !can_run() {
+        return;
+    }
+    let ctd = Containerd::start();
+    // A network namespace standing for a pod's (ip netns, as CNI plugins make them), with only
+    // its loopback up: the server is reachable there and not on the host's loopback.
+    let netns = format!("wsk-{}-{}", std::process::id(), next_id());
+    let ip = |args: &[&str]| Command::new("ip").args(args).output().unwrap();
+    assert!(ip(&["netns", "add", &netns]).status.success());
+    struct DeleteNetns(String);
+    impl Drop for DeleteNetns {
+        fn drop(&mut self) {
+            let _ = Command::new("ip")
+                .args(["netns", "delete", &self.0])
+                .status();
+        }
+    }
+    let _netns = DeleteNetns(netns.clone());
+    assert!(
+        ip(&["netns", "exec", &netns, "ip", "link", "set", "lo", "up"])
+            .status
+            .success()
+    );
+    let addr = format!("127.0.0.1:{}", free_port());
+    http_image(
+        &ctd,
+        "docker.io/wasock/http:netns",
+        &[],
+        &["/http_server.wasm", &addr],
+    );
+    let rules = format!("wasock.net/rules=allow bind tcp {addr}\nallow accept tcp 127.0.0.1");
+    let with_ns = format!("network:/var/run/netns/{netns}");
+    ctd.ctr_ok(&[
+        "run",
+        "-d",
+        "--with-ns",
+        &with_ns,
+        "--runtime",
+        RUNTIME,
+        "--annotation",
+        &rules,
+        "docker.io/wasock/http:netns",
+        "netns",
+    ]);
+    let url = format!("http://{addr}/hello");
+    let mut page = String::new();
+    ctd.wait_until("the page inside the namespace", || {
+        let out = ip(&[
+            "netns",
+            "exec",
+            &netns,
+            "curl",
+            "-sS",
+            "--max-time",
+            "10",
+            &url,
+        ]);
+        page = String::from_utf8_lossy(&out.stdout).into_owned();
+        out.status.success()
+    });
+    assert_eq!(page, "hello\n");
+    assert!(curl(&url).is_none(), "reachable from the host's namespace");
+}
+
+#[test]
 fn a_policy_file_in_the_image_named_by_an_annotation_grants_as_net_policy_does() {
     if !can_run() {
         return;

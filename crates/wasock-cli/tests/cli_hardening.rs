@@ -265,3 +265,17 @@ fn unreadable_hosts_file_is_refused_at_start_up() {
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     assert_eq!(out.stdout, b"no action\n", "{}", show(&out));
 }
+
+#[test]
+fn preopening_a_directory_that_holds_proc_is_refused() {
+    // Through /proc/self/mem a guest could write wasock's own memory, its policy included.
+    let wasm = s(&compile_c("wasi/exit_trap.c", false));
+    let out = wasock(&["--dir=/", &wasm]);
+    assert_one_line_error(&out, 1, &["cannot preopen directory /", "/proc"]);
+    let out = wasock(&["--map-dir=/p::/proc", &wasm]);
+    assert_one_line_error(&out, 1, &["cannot preopen directory /proc", "/proc"]);
+    // Any other directory is fine.
+    let dir = scratch_dir("no-proc");
+    let out = wasock(&[&format!("--dir={}", s(&dir)), &wasm]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+}

@@ -13,6 +13,39 @@ pub struct Preopen {
     pub host: PathBuf,
 }
 
+impl Preopen {
+    /// Refuses a directory with a procfs mount at or below it (`/`, `/proc`): through
+    /// `/proc/self/mem` a guest could write wasock's own memory, its policy included.
+    pub(crate) fn check_no_procfs(&self) -> std::io::Result<()> {
+        let dir = std::fs::canonicalize(&self.host)?;
+        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+        match procfs_at_or_below(&dir, &mountinfo) {
+            None => Ok(()),
+            Some(mount) => Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "it holds {}, the kernel's view of processes, through which a guest could \
+                     write wasock's own memory; preopen only the directories the program needs",
+                    mount.display()
+                ),
+            )),
+        }
+    }
+}
+
+/// The first procfs mount point (from `/proc/self/mountinfo` text) at or below `dir`.
+fn procfs_at_or_below(dir: &std::path::Path, mountinfo: &str) -> Option<PathBuf> {
+    mountinfo
+        .lines()
+        .filter_map(|line| {
+            let (fields, rest) = line.split_once(" - ")?;
+            let fstype = rest.split(' ').next()?;
+            let mount_point = fields.split(' ').nth(4)?;
+            (fstype == "proc").then(|| PathBuf::from(mount_point))
+        })
+        .find(|mount| mount.starts_with(dir))
+}
+
 /// The configuration of one instance (and all of its threads).
 #[derive(Debug, Default)]
 pub struct Config {
@@ -135,5 +168,31 @@ impl Config {
     pub fn module_file(&mut self, path: impl Into<std::path::PathBuf>) -> &mut Self {
         self.module_file = Some(path.into());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const MOUNTINFO: &str = "\
+22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
+23 22 0:21 / /proc rw,nosuid,nodev,noexec shared:12 - proc proc rw
+24 22 0:22 / /sys rw,nosuid shared:7 - sysfs sysfs rw
+90 22 0:40 / /srv/jail/proc rw - proc proc rw
+91 22 0:41 / /srv/www rw - tmpfs tmpfs rw
+";
+
+    #[test]
+    fn procfs_is_found_at_or_below_a_directory_only() {
+        let found = |d: &str| procfs_at_or_below(Path::new(d), MOUNTINFO);
+        assert_eq!(found("/"), Some(PathBuf::from("/proc")));
+        assert_eq!(found("/proc"), Some(PathBuf::from("/proc")));
+        assert_eq!(found("/srv"), Some(PathBuf::from("/srv/jail/proc")));
+        assert_eq!(found("/srv/www"), None);
+        assert_eq!(found("/sys"), None);
+        // A prefix that is not a parent directory is not "below".
+        assert_eq!(found("/pro"), None);
     }
 }

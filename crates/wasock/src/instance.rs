@@ -43,6 +43,7 @@ pub fn build_ctx(config: Config) -> Result<Arc<WasiCtx>> {
     }
     for p in &config.preopens {
         let dir = cap_std::fs::Dir::open_ambient_dir(&p.host, cap_std::ambient_authority())
+            .and_then(|dir| p.check_no_procfs().map(|()| dir))
             .map_err(|source| Error::Preopen {
                 path: p.host.clone(),
                 source,

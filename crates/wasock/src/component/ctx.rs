@@ -72,6 +72,10 @@ pub fn build(config: Config) -> Result<ComponentHost> {
         }
     }
     for p in &config.preopens {
+        p.check_no_procfs().map_err(|source| Error::Preopen {
+            path: p.host.clone(),
+            source,
+        })?;
         b.preopened_dir(&p.host, &p.guest, FsPerms::ReadWrite)
             .map_err(|e| Error::Preopen {
                 path: p.host.clone(),

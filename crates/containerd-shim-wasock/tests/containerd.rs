@@ -35,6 +35,10 @@ fn can_run() -> bool {
 struct Containerd {
     dir: PathBuf,
     daemon: Option<Child>,
+    /// Its containerd namespace, of its own: containers' cgroups (`/NAMESPACE/ID`) and the
+    /// shims' state (`/run/containerd/wasock/NAMESPACE`) lie outside its directory, and no
+    /// other test (in this run or another) may meet them.
+    ns: String,
 }
 
 impl Containerd {
@@ -69,9 +73,11 @@ impl Containerd {
             .stderr(log)
             .spawn()
             .expect("start containerd");
+        let ns = format!("wasock-test-{}-{}", std::process::id(), next_id());
         let c = Containerd {
             dir,
             daemon: Some(daemon),
+            ns,
         };
         c.wait_until("containerd to answer", || {
             c.ctr(&["version"]).status.success()
@@ -79,13 +85,13 @@ impl Containerd {
         c
     }
 
-    /// `ctr` against this containerd, in this test process's namespace ([`namespace`]).
+    /// `ctr` against this containerd, in its namespace.
     fn ctr(&self, args: &[&str]) -> Output {
         let sock = self.dir.join("sock");
         let mut child = Command::new("ctr")
             .arg("--address")
             .arg(&sock)
-            .args(["--namespace", &namespace()])
+            .args(["--namespace", &self.ns])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -184,7 +190,7 @@ impl Containerd {
         spec["process"]["args"] = serde_json::json!(args);
         spec["annotations"] = serde_json::json!({"wasock.net/rules": rules});
         // As ctr run names it: a cgroup of its own under the namespace's.
-        spec["linux"]["cgroupsPath"] = format!("/{}/{id}", namespace()).into();
+        spec["linux"]["cgroupsPath"] = format!("/{}/{id}", self.ns).into();
         if let Some(ns) = spec["linux"]["namespaces"].as_array_mut() {
             ns.retain(|n| n["type"] != "network");
         }
@@ -212,7 +218,7 @@ impl Containerd {
                 container: Some(container),
             };
             ContainersClient::new(channel)
-                .create(with_namespace!(request, namespace()))
+                .create(with_namespace!(request, self.ns.as_str()))
                 .await
                 .expect("create the container");
         });
@@ -292,18 +298,11 @@ impl Drop for Containerd {
         // The namespace's cgroups (empty once every task is gone) and the shims' state.
         if let Ok(controllers) = std::fs::read_dir("/sys/fs/cgroup") {
             for c in controllers.flatten() {
-                let _ = std::fs::remove_dir(c.path().join(namespace()));
+                let _ = std::fs::remove_dir(c.path().join(&self.ns));
             }
         }
-        let _ = std::fs::remove_dir_all(Path::new("/run/containerd/wasock").join(namespace()));
+        let _ = std::fs::remove_dir_all(Path::new("/run/containerd/wasock").join(&self.ns));
     }
-}
-
-/// The containerd namespace of this test process: containers' cgroups (`/NAMESPACE/ID`) and
-/// the shims' state (`/run/containerd/wasock/NAMESPACE`) are outside the test's directory, and
-/// another run of these tests at the same time must not meet them.
-fn namespace() -> String {
-    format!("wasock-test-{}", std::process::id())
 }
 
 fn next_id() -> usize {

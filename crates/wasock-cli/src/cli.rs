@@ -211,9 +211,9 @@ pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
 /// sibling ([`Sibling`]), which runs it in its own process ([`InProcess`]). A type parameter,
 /// not a value, so that `wasock` does not even link the code of the other.
 pub(crate) trait ComponentHost {
-    /// `wasock [run] ...` of a component; `config` built from `r`, its policy's `warnings` not
-    /// printed yet; `argv` the whole command line.
-    fn run(r: &RunArgs, config: Config, warnings: Vec<String>, argv: &[OsString]) -> Result<u8>;
+    /// `wasock [run] ...` of a component, before anything but its header was read (its policy
+    /// files may be pipes, readable once); `argv` the whole command line.
+    fn run(r: &RunArgs, argv: &[OsString]) -> Result<u8>;
     /// `wasock compile ...` of the component in `bytes`.
     fn compile(c: &CompileArgs, bytes: &[u8], argv: &[OsString]) -> Result<u8>;
 }
@@ -225,7 +225,7 @@ const COMPONENT_HOST: &str = "wasock-component";
 pub(crate) struct Sibling;
 
 impl ComponentHost for Sibling {
-    fn run(r: &RunArgs, _: Config, _: Vec<String>, argv: &[OsString]) -> Result<u8> {
+    fn run(r: &RunArgs, argv: &[OsString]) -> Result<u8> {
         Err(exec_component_host(&r.module_and_args[0], argv))
     }
     fn compile(c: &CompileArgs, _: &[u8], argv: &[OsString]) -> Result<u8> {
@@ -246,9 +246,11 @@ fn exec_component_host(module: &str, argv: &[OsString]) -> anyhow::Error {
             ))
         }
     };
-    let err = std::process::Command::new(&host)
-        .args(argv.iter().skip(1))
-        .exec();
+    let mut command = std::process::Command::new(&host);
+    if let Some(arg0) = argv.first() {
+        command.arg0(arg0);
+    }
+    let err = command.args(argv.iter().skip(1)).exec();
     if err.kind() == std::io::ErrorKind::NotFound {
         anyhow::anyhow!(
             "{module} is a WASI 0.2 component, run by {COMPONENT_HOST}, which is missing: \
@@ -269,8 +271,9 @@ pub(crate) struct InProcess;
 
 #[cfg(feature = "components")]
 impl ComponentHost for InProcess {
-    fn run(r: &RunArgs, mut config: Config, warnings: Vec<String>, _: &[OsString]) -> Result<u8> {
-        let module = &r.module_and_args[0];
+    fn run(r: &RunArgs, _: &[OsString]) -> Result<u8> {
+        let (module, args) = (&r.module_and_args[0], &r.module_and_args[1..]);
+        let (mut config, warnings) = build_config(r, module, args)?;
         // A flag that only means something to wasock's own preview1 host.
         if r.hosts_file.is_some() {
             bail!(usage(
@@ -530,12 +533,14 @@ fn run<H: ComponentHost>(r: RunArgs, argv: &[OsString]) -> Result<u8> {
             wasock::engine::MAX_WASM_STACK
         )));
     }
-    let (mut config, warnings) = build_config(&r, module, args)?;
+    // First, before the flags' files are read (a --net-policy file may be a pipe, readable
+    // once, and the component's host reads it).
     let bytes = match wasock::engine::read_unless_component(module.as_ref())? {
         Some(bytes) if !wasock::engine::is_component(&bytes) => bytes,
         // A component binary (known by its header), or a .cwasm of one.
-        _ => return H::run(&r, config, warnings, argv),
+        _ => return H::run(&r, argv),
     };
+    let (mut config, warnings) = build_config(&r, module, args)?;
     print_warnings(&r, warnings);
     let engine = engine_for(&r)?;
     let loaded = engine.load_bytes(&bytes, module.as_ref())?;

@@ -578,3 +578,19 @@ fn wasock_hands_components_to_wasock_component_next_to_it() {
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     assert!(cwasm.exists());
 }
+
+/// A `--net-policy` file that can be read only once (a pipe, as `<(...)` gives) reaches the
+/// component: wasock hands a component to wasock-component before it reads any flag's file.
+#[test]
+fn a_policy_file_that_is_a_pipe_reaches_the_component() {
+    let peer = tcp_echo();
+    let script = format!(
+        "exec \"$0\" --net-policy=<(printf 'rules = [\"allow connect tcp {peer}\"]\\n') \"$1\" tcp={peer}"
+    );
+    let out = Command::new("bash")
+        .args(["-c", &script, &s(&wasock()), &s(&net_guest())])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "ok tcp\n", "{}", show(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+}

@@ -3,7 +3,6 @@
 //! Pure: parsing, checking and the env form that carries the policy into the container.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use wasock::Policy;
 
 /// The annotation prefix wasock reads; any other key under it is a mistake.
@@ -34,31 +33,9 @@ pub struct Deployment {
     pub trace: bool,
 }
 
-/// A mistake in the annotations, named the way the CLI names a policy file's:
-/// `ANNOTATION:LINE:COL: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnnotationError {
-    /// The annotation key.
-    pub key: String,
-    /// 1-based line within the annotation's value.
-    pub line: usize,
-    /// 1-based column.
-    pub col: usize,
-    /// What is wrong and what to write instead.
-    pub message: String,
-}
-
-impl fmt::Display for AnnotationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.key, self.line, self.col, self.message
-        )
-    }
-}
-
-impl std::error::Error for AnnotationError {}
+/// A mistake in the annotations, named as the CLI names a policy file's (`FILE:LINE:COL:
+/// message`), with the annotation key in place of the file.
+pub type AnnotationError = wasock::policy::FileError;
 
 impl Deployment {
     /// Reads the `wasock.net/*` annotations (others are ignored) and checks them: every rule
@@ -72,7 +49,7 @@ impl Deployment {
                 continue;
             };
             let err = |message: String| AnnotationError {
-                key: key.to_string(),
+                path: key.to_string(),
                 line: 1,
                 col: 1,
                 message,
@@ -128,7 +105,7 @@ impl Deployment {
             policy
                 .add_net_rule(text, &origin)
                 .map_err(|e| AnnotationError {
-                    key: RULES.to_string(),
+                    path: RULES.to_string(),
                     line: i + 1,
                     col: line.len() - line.trim_start().len() + 1,
                     message: e.to_string(),
@@ -214,7 +191,7 @@ mod tests {
     #[test]
     fn a_bad_rule_is_named_by_annotation_line_and_column() {
         let e = parse(&[(RULES, "allow bind tcp 0.0.0.0:8080\n   allow fly tcp *")]).unwrap_err();
-        assert_eq!((e.key.as_str(), e.line, e.col), (RULES, 2, 4));
+        assert_eq!((e.path.as_str(), e.line, e.col), (RULES, 2, 4));
         let shown = e.to_string();
         assert!(
             shown.starts_with("wasock.net/rules:2:4: invalid --net rule `allow fly tcp *`"),
@@ -232,7 +209,7 @@ mod tests {
             ("wasock.net/rule", "allow bind tcp *", "unknown annotation"),
         ] {
             let e = parse(&[(key, value)]).unwrap_err();
-            assert_eq!(e.key, key);
+            assert_eq!(e.path, key);
             assert!(e.to_string().contains(says), "{e}");
         }
     }

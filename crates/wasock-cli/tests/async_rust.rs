@@ -8,7 +8,7 @@
 #[path = "../../wasock/tests/common/mod.rs"]
 mod common;
 
-use common::{compile_rust_guest, run, show, tcp_echo, udp_echo, Proc};
+use common::{compile_rust_guest, denials, run, show, tcp_echo, udp_echo, Proc};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -24,15 +24,6 @@ fn wasock() -> PathBuf {
 /// The axum guest built for `target`.
 fn axum_guest(target: &str) -> PathBuf {
     compile_rust_guest(&common::repo_root().join("tests/guests/rust-axum"), target)
-}
-
-/// The `wasock:` lines on stderr but start-up warnings.
-fn denials(out: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter(|l| l.starts_with("wasock: ") && !l.starts_with("wasock: warning: "))
-        .map(String::from)
-        .collect()
 }
 
 /// The server under `flags`, killed on drop, and the address it listens on.

@@ -7,7 +7,7 @@
 #[path = "../../wasock/tests/common/mod.rs"]
 mod common;
 
-use common::{compile_rust_guest, run, scratch_dir, show, tcp_echo, udp_echo};
+use common::{compile_rust_guest, denials, run, scratch_dir, show, tcp_echo, udp_echo};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -47,15 +47,6 @@ fn stdout(out: &Output) -> String {
 /// Asserts that the `wasock:` lines on stderr (start-up warnings aside) are exactly `want`.
 fn assert_denials(out: &Output, want: &[&str]) {
     assert_eq!(denials(out), want, "{}", show(out));
-}
-
-/// The `wasock:` lines on stderr but start-up warnings.
-fn denials(out: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter(|l| l.starts_with("wasock: ") && !l.starts_with("wasock: warning: "))
-        .map(String::from)
-        .collect()
 }
 
 #[test]

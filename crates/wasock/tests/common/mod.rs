@@ -300,3 +300,12 @@ pub fn udp_echo() -> SocketAddr {
     });
     addr
 }
+
+/// The `wasock:` lines on stderr but start-up warnings.
+pub fn denials(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("wasock: ") && !l.starts_with("wasock: warning: "))
+        .map(String::from)
+        .collect()
+}

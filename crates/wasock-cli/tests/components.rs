@@ -585,3 +585,95 @@ fn a_policy_file_that_is_a_pipe_reaches_the_component() {
     assert_eq!(stdout(&out), "ok tcp\n", "{}", show(&out));
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
 }
+
+/// Whether the TCP connection of process `pid` from `local` to `peer` has `TCP_NODELAY` set,
+/// read from a duplicate of its descriptor (pidfd_getfd: the test is wasock's parent); waits
+/// (bounded) for the process to accept the connection.
+fn nodelay_in(pid: u32, local: SocketAddr, peer: SocketAddr) -> bool {
+    let deadline = std::time::Instant::now() + LIMIT;
+    while std::time::Instant::now() < deadline {
+        if let Some(on) = nodelay_of(pid, local, peer) {
+            return on;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("process {pid} has no connection from {local} to {peer}");
+}
+
+/// One look for [`nodelay_in`].
+fn nodelay_of(pid: u32, local: SocketAddr, peer: SocketAddr) -> Option<bool> {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    // SAFETY: pidfd_open takes a pid and flags; it returns a new descriptor or -1.
+    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    assert!(
+        pidfd >= 0,
+        "pidfd_open: {}",
+        std::io::Error::last_os_error()
+    );
+    // SAFETY: pidfd_open returned a descriptor this process now owns.
+    let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as i32) };
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap() {
+        let entry = entry.unwrap();
+        let target = std::fs::read_link(entry.path()).unwrap_or_default();
+        if !target.to_string_lossy().starts_with("socket:") {
+            continue;
+        }
+        let n: i32 = entry.file_name().to_string_lossy().parse().unwrap();
+        use std::os::fd::AsRawFd;
+        // SAFETY: pidfd_getfd takes a pidfd, a descriptor number of that process and flags;
+        // it returns a new descriptor (a duplicate) or -1.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), n, 0) };
+        if fd < 0 {
+            continue;
+        }
+        // SAFETY: pidfd_getfd returned a descriptor this process now owns.
+        let sock = socket2::Socket::from(unsafe { OwnedFd::from_raw_fd(fd as i32) });
+        let ends = (sock.local_addr(), sock.peer_addr());
+        if let (Ok(l), Ok(p)) = ends {
+            if (l.as_socket(), p.as_socket()) == (Some(local), Some(peer)) {
+                return Some(sock.tcp_nodelay().unwrap());
+            }
+        }
+    }
+    None
+}
+
+/// wasi:sockets 0.2 has no TCP_NODELAY and WASI's writev sends each buffer alone, so wasock
+/// sets it on a component's connections (Nagle held hyper's body for the peer's delayed ACK).
+#[test]
+fn component_tcp_connections_send_without_nagle() {
+    // Accepted: the guest's end of a connection to its listener.
+    let g = Running::start(&[
+        "--addr-pool=127.0.0.1/32".into(),
+        s(&net_guest()),
+        "serve=1".into(),
+    ]);
+    let line = g.line();
+    let addr: SocketAddr = line
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("got {line:?}"))
+        .parse()
+        .unwrap();
+    let mut c = TcpStream::connect(addr).unwrap();
+    // The guest holds the connection until it has read the ping.
+    assert!(nodelay_in(g.child.id(), addr, c.local_addr().unwrap()));
+    c.write_all(b"ping").unwrap();
+    let mut b = [0u8; 4];
+    c.read_exact(&mut b).unwrap();
+    assert_eq!(g.finish().0, Some(0));
+
+    // Connected: the guest's socket to a native server, seen while the server holds the reply.
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server_addr = server.local_addr().unwrap();
+    let g = Running::start(&[
+        "--addr-pool=127.0.0.1/32".into(),
+        s(&net_guest()),
+        format!("tcp={server_addr}"),
+    ]);
+    let (mut peer, guest_addr) = server.accept().unwrap();
+    peer.read_exact(&mut b).unwrap();
+    assert!(nodelay_in(g.child.id(), guest_addr, server_addr));
+    peer.write_all(&b).unwrap();
+    assert_eq!(g.line(), "ok tcp");
+    assert_eq!(g.finish().0, Some(0));
+}

@@ -21,8 +21,15 @@ pub struct ComponentHost {
     pub(crate) lookups: HashMap<u32, Lookup>,
     /// The peer of each outgoing datagram stream of a connected UDP socket, by stream index.
     pub(crate) connected: HashMap<u32, std::net::SocketAddr>,
-    /// Sockets open (counted only under a `--max-sockets` cap, see `quota`).
+    /// Sockets open (TCP ones always; UDP ones under a `--max-sockets` cap, see `quota`).
     pub(crate) open_sockets: usize,
+}
+
+impl ComponentHost {
+    /// The resource table (wasock's own TCP sockets live in it beside wasmtime-wasi's).
+    pub(crate) fn table(&mut self) -> &mut ResourceTable {
+        &mut self.table
+    }
 }
 
 impl WasiView for ComponentHost {

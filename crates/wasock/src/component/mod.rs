@@ -8,6 +8,8 @@ mod ctx;
 mod policy;
 mod quota;
 mod sockets;
+mod tcp;
+mod tcp_stream;
 
 pub use ctx::ComponentHost;
 
@@ -20,13 +22,15 @@ use wasmtime::Store;
 use wasmtime_wasi::p2::bindings::sync::Command;
 
 /// The linker for components: wasmtime-wasi's synchronous WASI 0.2 (`wasi:cli/command`
-/// world) with the policy wrappers of `sockets.rs` in place of the functions they shadow, and
-/// for a socket cap (`max_sockets`) the counting ones of `quota.rs`.
+/// world) with the policy wrappers of `sockets.rs` in place of the functions they shadow,
+/// wasock's own TCP (`tcp.rs`), and for a socket cap (`max_sockets`) the counting UDP
+/// functions of `quota.rs`.
 pub fn linker(engine: &Engine, max_sockets: bool) -> Result<Linker<ComponentHost>> {
     let engine_err = |e: wasmtime::Error| Error::Engine(one_line(&e));
     let mut linker = Linker::new(engine.wasmtime());
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(engine_err)?;
     sockets::add_to_linker(&mut linker).map_err(engine_err)?;
+    tcp::add_to_linker(&mut linker, sockets::SOCKETS).map_err(engine_err)?;
     if max_sockets {
         quota::add_to_linker(&mut linker, sockets::SOCKETS).map_err(engine_err)?;
     }

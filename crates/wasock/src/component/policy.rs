@@ -109,7 +109,12 @@ impl Guard {
 
     /// wasmtime-wasi's question: may the guest `use_` `addr`? A denial is reported once.
     pub fn allows(&self, addr: SocketAddr, use_: SocketAddrUse) -> bool {
-        let call = CALL.with(Cell::get);
+        self.decide(addr, use_, CALL.with(Cell::get))
+    }
+
+    /// [`Guard::allows`] for a use during `call`, for wasock's own functions (`super::tcp`),
+    /// which know the call they are in.
+    pub(crate) fn decide(&self, addr: SocketAddr, use_: SocketAddrUse, call: Call) -> bool {
         match step(use_, addr, call) {
             Step::Allow | Step::ConnectedSend => true,
             Step::UdpConnect => self.check(Op::Connect, Proto::Udp, addr),

@@ -1,5 +1,5 @@
-//! Shadowing wrappers around wasmtime-wasi's `wasi:sockets` functions, for what its address
-//! check cannot see: which bind is the guest's own, which send is a UDP connect, which send
+//! Shadowing wrappers around wasmtime-wasi's UDP and name-lookup functions, for what its
+//! address check cannot see: which bind is the guest's own, which send is a UDP connect, which send
 //! is on a connected socket, and which names the guest may resolve (and pin). Each wrapper tells the check what call is in progress (see
 //! [`super::policy::Call`]) and then calls wasmtime-wasi's own implementation.
 
@@ -13,26 +13,16 @@ use wasmtime_wasi::p2::bindings::sockets::ip_name_lookup::{
     Host as NameLookup, HostResolveAddressStream, ResolveAddressStream,
 };
 use wasmtime_wasi::p2::bindings::sockets::network::{ErrorCode, IpAddress, IpSocketAddress};
-use wasmtime_wasi::p2::bindings::sync::sockets::tcp::HostTcpSocket;
 use wasmtime_wasi::p2::bindings::sync::sockets::udp::{
     HostOutgoingDatagramStream, HostUdpSocket, IncomingDatagramStream, OutgoingDatagram,
     OutgoingDatagramStream,
 };
-use wasmtime_wasi::p2::{
-    DynInputStream, DynOutputStream, Network, SocketError, TcpSocket, UdpSocket,
-};
+use wasmtime_wasi::p2::{Network, SocketError, UdpSocket};
 use wasmtime_wasi::sockets::WasiSocketsView;
 
 /// The `wasi:sockets` version wasmtime-wasi 48 defines; the linker serves every 0.2.x import
 /// from it (semver), so shadowing this one covers them all.
 pub(crate) const SOCKETS: &str = "0.2.12";
-
-/// What `tcp-socket.accept` returns.
-pub(crate) type Accepted = (
-    Resource<TcpSocket>,
-    Resource<DynInputStream>,
-    Resource<DynOutputStream>,
-);
 
 /// What `udp-socket.stream` returns.
 type Streams = (
@@ -52,25 +42,6 @@ pub(crate) fn lowered<T>(r: Result<T, SocketError>) -> wasmtime::Result<(Result<
 /// Replaces (with `allow_shadowing`) the functions that need wasock's policy around them.
 pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Result<()> {
     linker.allow_shadowing(true);
-    let mut tcp = linker.instance(&format!("wasi:sockets/tcp@{SOCKETS}"))?;
-    tcp.func_wrap(
-        "[method]tcp-socket.start-bind",
-        |mut store: StoreContextMut<'_, ComponentHost>,
-         (this, network, addr): (Resource<TcpSocket>, Resource<Network>, IpSocketAddress)| {
-            let host = store.data_mut();
-            lowered(during(Call::Bind, || {
-                HostTcpSocket::start_bind(&mut host.sockets(), this, network, addr)
-            }))
-        },
-    )?;
-    tcp.func_wrap(
-        "[method]tcp-socket.accept",
-        |mut store: StoreContextMut<'_, ComponentHost>,
-         (this,): (Resource<TcpSocket>,)|
-         -> wasmtime::Result<(Result<Accepted, ErrorCode>,)> {
-            lowered(accept_live(store.data_mut(), this))
-        },
-    )?;
     let mut udp = linker.instance(&format!("wasi:sockets/udp@{SOCKETS}"))?;
     udp.func_wrap(
         "[method]udp-socket.start-bind",
@@ -158,28 +129,6 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Res
         },
     )?;
     Ok(())
-}
-
-/// `tcp-socket.accept`, minus connections whose peer is already gone. wasi-libc's `accept`
-/// asks for `remote-address` right after and aborts the program when that fails (a client
-/// that connected and reset before the guest took it would kill the server), so such a
-/// connection is closed here and reported as `connection-aborted`, the way Linux's accept(2)
-/// passes on a pending error.
-pub(crate) fn accept_live(
-    host: &mut ComponentHost,
-    this: Resource<TcpSocket>,
-) -> Result<Accepted, SocketError> {
-    let mut view = host.sockets();
-    let (socket, input, output) = HostTcpSocket::accept(&mut view, this)?;
-    let peer = HostTcpSocket::remote_address(&mut view, Resource::new_borrow(socket.rep()));
-    if peer.is_ok() {
-        return Ok((socket, input, output));
-    }
-    // The streams first: the table keeps a socket while its streams are in it.
-    let _ = view.table.delete(input);
-    let _ = view.table.delete(output);
-    HostTcpSocket::drop(&mut view, socket).map_err(SocketError::trap)?;
-    Err(ErrorCode::ConnectionAborted.into())
 }
 
 /// A lookup of a name some host-pattern rule grants by: its whole answer is pinned (as

@@ -677,3 +677,20 @@ fn component_tcp_connections_send_without_nagle() {
     assert_eq!(g.line(), "ok tcp");
     assert_eq!(g.finish().0, Some(0));
 }
+
+/// `shutdown(SHUT_RD)` ends the input at once, data the peer sent before it included (Linux
+/// itself would still hand out what is buffered; WASI says the stream is closed).
+#[test]
+fn shutdown_of_the_receiving_side_ends_the_input_at_once() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server_addr = server.local_addr().unwrap();
+    let g = Running::start(&[
+        "--addr-pool=127.0.0.1/32".into(),
+        s(&net_guest()),
+        format!("shut-read={server_addr}"),
+    ]);
+    let (mut peer, _) = server.accept().unwrap();
+    peer.write_all(b"pingpong").unwrap();
+    assert_eq!(g.line(), "ok shut-read 0");
+    assert_eq!(g.finish().0, Some(0));
+}

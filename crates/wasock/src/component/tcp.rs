@@ -16,6 +16,7 @@ use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -68,8 +69,10 @@ pub struct Tcp {
     started: Option<Started>,
     bound: bool,
     backlog: u32,
-    /// The sending half, once the streams are handed out (`shutdown` goes through it).
+    /// The sending half and the receiving half's shut flag, once the streams are handed out
+    /// (`shutdown` goes through them).
     sender: Option<SharedSender>,
+    read_shut: Arc<AtomicBool>,
     guard: Arc<super::policy::Guard>,
 }
 
@@ -90,6 +93,7 @@ impl Tcp {
             bound: false,
             backlog: DEFAULT_BACKLOG,
             sender: None,
+            read_shut: Arc::default(),
             guard,
         })
     }
@@ -103,6 +107,7 @@ impl Tcp {
             bound: true,
             backlog: DEFAULT_BACKLOG,
             sender: None,
+            read_shut: Arc::default(),
             guard: self.guard.clone(),
         }
     }
@@ -237,8 +242,9 @@ fn streams(
     stream: &Arc<TcpStream>,
 ) -> wasmtime::Result<Streams> {
     let sender = Sender::shared(stream.clone());
-    table.get_mut(socket)?.sender = Some(sender.clone());
-    let input: DynInputStream = Box::new(Reader::new(stream.clone()));
+    let s = table.get_mut(socket)?;
+    s.sender = Some(sender.clone());
+    let input: DynInputStream = Box::new(Reader::new(stream.clone(), s.read_shut.clone()));
     let output: DynOutputStream = Box::new(Writer(sender));
     let input = table.push_child(input, socket)?;
     let output = table.push_child(output, socket)?;
@@ -514,6 +520,7 @@ fn shutdown(host: &mut ComponentHost, this: &Resource<Tcp>, how: ShutdownType) -
         return Ok(Err(ErrorCode::InvalidState));
     };
     if matches!(how, ShutdownType::Receive | ShutdownType::Both) {
+        s.read_shut.store(true, Ordering::Relaxed);
         let _ = socket2::SockRef::from(&**stream).shutdown(std::net::Shutdown::Read);
     }
     if matches!(how, ShutdownType::Send | ShutdownType::Both) {

@@ -7,6 +7,7 @@ use std::future::{poll_fn, Future};
 use std::io;
 use std::net::Shutdown;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 use tokio::net::TcpStream;
@@ -22,19 +23,35 @@ fn failed(e: io::Error) -> StreamError {
     StreamError::LastOperationFailed(e.into())
 }
 
-/// The receiving half: `None` once closed (end of stream, error or `shutdown`).
-pub(crate) struct Reader(Option<Arc<TcpStream>>);
+/// The receiving half: `None` once closed (end of stream or error). `shut` is shared with
+/// the socket, whose `shutdown(receive)` closes the stream at once, data still buffered
+/// included (Linux's `SHUT_RD` would let a read take that data).
+pub(crate) struct Reader {
+    stream: Option<Arc<TcpStream>>,
+    shut: Arc<AtomicBool>,
+}
 
 impl Reader {
-    pub(crate) fn new(stream: Arc<TcpStream>) -> Reader {
-        Reader(Some(stream))
+    pub(crate) fn new(stream: Arc<TcpStream>, shut: Arc<AtomicBool>) -> Reader {
+        Reader {
+            stream: Some(stream),
+            shut,
+        }
+    }
+
+    /// The socket, while the stream is open.
+    fn open(&mut self) -> Option<&Arc<TcpStream>> {
+        if self.shut.load(Ordering::Relaxed) {
+            self.stream = None;
+        }
+        self.stream.as_ref()
     }
 }
 
 #[async_trait::async_trait]
 impl InputStream for Reader {
     fn read(&mut self, size: usize) -> StreamResult<Bytes> {
-        let Some(stream) = &self.0 else {
+        let Some(stream) = self.open() else {
             return Err(StreamError::Closed);
         };
         if size == 0 {
@@ -43,7 +60,7 @@ impl InputStream for Reader {
         let mut buf = BytesMut::zeroed(size.min(CHUNK));
         match stream.try_read(&mut buf) {
             Ok(0) => {
-                self.0 = None;
+                self.stream = None;
                 Err(StreamError::Closed)
             }
             Ok(n) => {
@@ -52,7 +69,7 @@ impl InputStream for Reader {
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Bytes::new()),
             Err(e) => {
-                self.0 = None;
+                self.stream = None;
                 Err(failed(e))
             }
         }
@@ -62,7 +79,7 @@ impl InputStream for Reader {
 #[async_trait::async_trait]
 impl Pollable for Reader {
     async fn ready(&mut self) {
-        if let Some(stream) = &self.0 {
+        if let Some(stream) = self.open() {
             // An error is readiness too: the next read reports it.
             let _ = stream.readable().await;
         }
@@ -71,7 +88,7 @@ impl Pollable for Reader {
 
 impl Drop for Reader {
     fn drop(&mut self) {
-        if let Some(stream) = &self.0 {
+        if let Some(stream) = &self.stream {
             let _ = socket2::SockRef::from(&**stream).shutdown(Shutdown::Read);
         }
     }

@@ -23,6 +23,17 @@ fn main() {
                 assert_eq!(&buf, b"ping");
                 println!("ok tcp");
             }
+            // Reads 4 bytes of what the peer sent, shuts the receiving side, reads again: the
+            // rest, already buffered, must not arrive (POSIX: no further receptions).
+            "shut-read" => {
+                let mut s = TcpStream::connect(value).unwrap_or_else(|e| fail(action, e));
+                let mut buf = [0u8; 4];
+                s.read_exact(&mut buf).unwrap_or_else(|e| fail(action, e));
+                s.shutdown(std::net::Shutdown::Read)
+                    .unwrap_or_else(|e| fail(action, e));
+                let n = s.read(&mut buf).unwrap_or_else(|e| fail(action, e));
+                println!("ok shut-read {n}");
+            }
             // A UDP round trip with send_to/recv_from from an explicitly bound socket.
             "udp" => {
                 let sock = UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| fail(action, e));

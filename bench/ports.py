@@ -2,9 +2,9 @@
 """Real C network programs, unmodified, native against wasock (issue 19).
 
 Each program is built twice from the same source directory with its own Makefile, into copies
-under target/ports/: natively with cc, and for wasock with scripts/wasi-cc (--threads for the
-threaded ones) plus the C SDK's socket library (CFLAGS `-include wasi_socket_ext.h`, LDFLAGS
-`-lsocket_wasi_ext`). Then each load runs against both in the same invocation, native and
+under target/ports/: natively with cc, and for wasock with `make CC=scripts/wasi-cc` (--threads
+for the threaded ones) and nothing else: the SDK's sysroot declares and defines the socket
+calls. Then each load runs against both in the same invocation, native and
 wasock taking turns for --rounds rounds, the server pinned to CPU 0 and the clients to CPU 1.
 Prints medians, the spread (min-max), the median of the rounds' wasock/native ratios and their
 range, the server's CPU time per operation (user + system, from /proc: what the server costs,
@@ -38,18 +38,6 @@ def wasock_path():
                                capture_output=True, text=True).stdout.strip())
 
 
-def sdk_archives():
-    """libsocket_wasi_ext.a (wasm32-wasip1) and libsocket_wasi_ext_mt.a (-threads)."""
-    lib = OUT / "sdk"
-    lib.mkdir(parents=True, exist_ok=True)
-    for flag, name in (([], "socket_wasi_ext"), (["--threads"], "socket_wasi_ext_mt")):
-        obj = lib / f"{name}.o"
-        sh(WASI_CC, *flag, "-O2", "-I", SDK / "include", "-c", SDK / "src" / "wasi_socket_ext.c", "-o", obj)
-        (lib / f"lib{name}.a").unlink(missing_ok=True)
-        sh("llvm-ar-19", "rcs", lib / f"lib{name}.a", obj)
-    return lib
-
-
 def git_rev(src):
     r = subprocess.run(["git", "-C", src, "describe", "--always", "--tags"], capture_output=True, text=True)
     return r.stdout.strip() or "?"
@@ -70,7 +58,7 @@ PROGRAMS = {
 }
 
 
-def build(name, src, lib, kinds):
+def build(name, src, kinds):
     """Builds `name` from `src` for each kind (native, wasock, musl); returns {kind: path, ...}."""
     p = PROGRAMS[name]
     built = {"version": git_rev(src)}
@@ -87,9 +75,9 @@ def build(name, src, lib, kinds):
             cc = "musl-gcc"
             cflags, ldflags = f"{p['cflags']} {p.get('musl', '')}".strip(), p["ldflags"]
         else:
+            # The SDK's sysroot declares and defines the socket calls: nothing else to add.
             cc = f"{WASI_CC} --threads" if p["threads"] else str(WASI_CC)
-            cflags = f"{p['cflags']} -include wasi_socket_ext.h -I{SDK / 'include'}".strip()
-            ldflags = f"{p['ldflags']} -L{lib} -lsocket_wasi_ext{'_mt' if p['threads'] else ''}".strip()
+            cflags, ldflags = p["cflags"], p["ldflags"]
         env["CFLAGS"], env["LDFLAGS"] = cflags, ldflags
         cmd = ["make", "-j2", f"CC={cc}", *p["make"], p["binary"]]
         built[f"{kind}_command"] = f"CFLAGS='{cflags}' LDFLAGS='{ldflags}' " + " ".join(
@@ -249,14 +237,13 @@ def main():
     if not srcs:
         sys.exit("ports: give at least one of " + ", ".join(f"--{n} DIR" for n in PROGRAMS))
     OUT.mkdir(parents=True, exist_ok=True)
-    lib = sdk_archives()
     builds = {}
     for n, src in srcs.items():
         if a.no_build:
             builds[n] = {"version": git_rev(src)}
             builds[n].update({k: OUT / f"{n}-{k}" / PROGRAMS[n]["binary"] for k in kinds})
         else:
-            builds[n] = build(n, src, lib, kinds)
+            builds[n] = build(n, src, kinds)
         for k in (f"{k}_command" for k in kinds):
             if k in builds[n]:
                 print(f"{n} ({k.split('_')[0]}): {builds[n][k]}")

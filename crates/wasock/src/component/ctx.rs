@@ -96,12 +96,15 @@ pub fn build(config: Config) -> Result<ComponentHost> {
         crate::trace::NetTrace::new(config.trace_net),
     ));
     let check = guard.clone();
+    // File operations run on the guest's thread: it has nothing else to do while one runs, and
+    // a worker thread per operation would cost a hand-over each way.
+    b.allow_blocking_current_thread(true);
     b.allow_tcp(true)
         .allow_udp(true)
         .allow_ip_name_lookup(true)
         .socket_addr_check(move |addr, use_| {
             // Called where wasmtime-wasi polls its future: for start-bind and stream, on the
-            // guest's thread, whose sync bindings block on it there (see policy::Call).
+            // guest's thread, inside the wrapper that set policy::Call.
             let ok = check.allows(addr, use_);
             Box::pin(async move { ok })
         });

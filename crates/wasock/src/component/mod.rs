@@ -6,6 +6,7 @@
 
 mod ctx;
 mod policy;
+mod poll;
 mod quota;
 mod sockets;
 mod tcp;
@@ -19,20 +20,21 @@ use crate::error::{one_line, Error, Result};
 use crate::instance::Outcome;
 use wasmtime::component::{Component, Linker};
 use wasmtime::Store;
-use wasmtime_wasi::p2::bindings::sync::Command;
+use wasmtime_wasi::p2::bindings::Command;
 
-/// The linker for components: wasmtime-wasi's synchronous WASI 0.2 (`wasi:cli/command`
-/// world) with the policy wrappers of `sockets.rs` in place of the functions they shadow,
+/// The linker for components: wasmtime-wasi's WASI 0.2 (`wasi:cli/command` world, its async
+/// bindings: the guest waits inside a runtime on its own thread, see [`run`]) with the policy wrappers of `sockets.rs` in place of the functions they shadow,
 /// wasock's own TCP (`tcp.rs`), and for a socket cap (`max_sockets`) the counting UDP
 /// functions of `quota.rs`.
 pub fn linker(engine: &Engine, max_sockets: bool) -> Result<Linker<ComponentHost>> {
     let engine_err = |e: wasmtime::Error| Error::Engine(one_line(&e));
     let mut linker = Linker::new(engine.wasmtime());
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(engine_err)?;
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(engine_err)?;
     sockets::add_to_linker(&mut linker).map_err(engine_err)?;
-    tcp::add_to_linker(&mut linker, sockets::SOCKETS).map_err(engine_err)?;
+    tcp::add_to_linker(&mut linker, sockets::WASI_VERSION).map_err(engine_err)?;
+    poll::add_to_linker(&mut linker, sockets::WASI_VERSION).map_err(engine_err)?;
     if max_sockets {
-        quota::add_to_linker(&mut linker, sockets::SOCKETS).map_err(engine_err)?;
+        quota::add_to_linker(&mut linker, sockets::WASI_VERSION).map_err(engine_err)?;
     }
     Ok(linker)
 }
@@ -44,25 +46,39 @@ pub fn run(engine: &Engine, component: &Component, config: Config) -> Result<Out
     let host = ctx::build(config)?;
     let linker = linker(engine, host.guard.max_sockets().is_some())?;
     let mut store = Store::new(engine.wasmtime(), host);
-    let command = Command::instantiate(&mut store, component, &linker).map_err(|e| {
-        crate::instance::as_trap(&e).unwrap_or_else(|| Error::Instantiate(one_line(&e)))
-    })?;
-    let exit_code = match command.wasi_cli_run().call_run(&mut store) {
-        Ok(Ok(())) => Ok(0),
-        // `run` returned `err`: the guest's `main` failed (Rust's std exits with 1 then).
-        Ok(Err(())) => Ok(1),
-        Err(e) => match e.downcast_ref::<wasmtime_wasi::I32Exit>() {
-            Some(exit) => Ok(exit.0),
-            None => Err(crate::instance::as_trap(&e).unwrap_or_else(|| Error::Trap {
-                message: one_line(&e),
-                backtrace: String::new(),
-            })),
-        },
-    };
+    // The guest runs on this thread inside a current-thread runtime, whose reactor this thread
+    // drives while the guest waits: no other thread is woken for each readiness.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Engine(format!("tokio runtime: {e}")))?;
+    // Unconstrained: tokio's cooperative budget is for fairness between tasks; counted against
+    // the guest's one long future it ran out, and readiness then read "not ready" until the
+    // guest waited, which a guest polling check-write never did (a busy loop).
+    let exit_code: Result<i32> = runtime.block_on(tokio::task::unconstrained(async {
+        let command = Command::instantiate_async(&mut store, component, &linker)
+            .await
+            .map_err(|e| {
+                crate::instance::as_trap(&e).unwrap_or_else(|| Error::Instantiate(one_line(&e)))
+            })?;
+        match command.wasi_cli_run().call_run(&mut store).await {
+            Ok(Ok(())) => Ok(0),
+            // `run` returned `err`: the guest's `main` failed (Rust's std exits with 1 then).
+            Ok(Err(())) => Ok(1),
+            Err(e) => match e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+                Some(exit) => Ok(exit.0),
+                None => Err(crate::instance::as_trap(&e).unwrap_or_else(|| Error::Trap {
+                    message: one_line(&e),
+                    backtrace: String::new(),
+                })),
+            },
+        }
+    }));
     if skip_teardown {
         // The caller exits next (Config::skip_teardown).
         std::mem::forget(store);
         std::mem::forget(linker);
+        std::mem::forget(runtime);
     }
     exit_code.map(|exit_code| Outcome {
         exit_code,

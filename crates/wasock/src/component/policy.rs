@@ -28,7 +28,7 @@ pub(crate) enum Call {
 
 thread_local! {
     /// Set by the wrappers around the call into wasmtime-wasi, which runs the check on the
-    /// calling thread (its sync bindings block on the future there).
+    /// calling thread (the guest's, whose runtime polls the call there).
     static CALL: Cell<Call> = const { Cell::new(Call::Other) };
 }
 
@@ -42,6 +42,16 @@ pub(crate) fn during<T>(call: Call, f: impl FnOnce() -> T) -> T {
     }
     let _reset = Reset(CALL.with(|c| c.replace(call)));
     f()
+}
+
+/// `fut`, with [`Call`] set to `call` on this thread while it is polled (an async host call
+/// runs on the guest's thread, between its polls others may).
+pub(crate) fn during_async<F: std::future::Future>(
+    call: Call,
+    fut: F,
+) -> impl std::future::Future<Output = F::Output> {
+    let mut fut = Box::pin(fut);
+    std::future::poll_fn(move |cx| during(call, || fut.as_mut().poll(cx)))
 }
 
 /// What one use of an address amounts to under wasock's policy.

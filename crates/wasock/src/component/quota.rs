@@ -10,8 +10,8 @@ use super::sockets::lowered;
 use wasmtime::component::{Linker, Resource, ResourceType};
 use wasmtime::StoreContextMut;
 use wasmtime_wasi::p2::bindings::sockets::network::{ErrorCode, IpAddressFamily};
-use wasmtime_wasi::p2::bindings::sync::sockets::udp::HostUdpSocket;
-use wasmtime_wasi::p2::bindings::sync::sockets::udp_create_socket::Host as CreateUdp;
+use wasmtime_wasi::p2::bindings::sockets::udp::HostUdpSocket;
+use wasmtime_wasi::p2::bindings::sockets::udp_create_socket::Host as CreateUdp;
 use wasmtime_wasi::p2::UdpSocket;
 use wasmtime_wasi::sockets::WasiSocketsView;
 
@@ -42,18 +42,20 @@ pub(crate) fn add_to_linker(
 ) -> wasmtime::Result<()> {
     linker.allow_shadowing(true);
     let mut udp_create = linker.instance(&format!("wasi:sockets/udp-create-socket@{version}"))?;
-    udp_create.func_wrap(
+    udp_create.func_wrap_async(
         "create-udp-socket",
         |mut store: StoreContextMut<'_, ComponentHost>, (family,): (IpAddressFamily,)| {
-            let host = store.data_mut();
-            if let Err(code) = acquire(host) {
-                return Ok((Err(code),));
-            }
-            let made = CreateUdp::create_udp_socket(&mut host.sockets(), family);
-            if made.is_err() {
-                release(host);
-            }
-            lowered(made)
+            Box::new(async move {
+                let host = store.data_mut();
+                if let Err(code) = acquire(host) {
+                    return Ok((Err(code),));
+                }
+                let made = CreateUdp::create_udp_socket(&mut host.sockets(), family).await;
+                if made.is_err() {
+                    release(host);
+                }
+                lowered(made)
+            })
         },
     )?;
     let mut udp = linker.instance(&format!("wasi:sockets/udp@{version}"))?;

@@ -4,7 +4,7 @@
 //! [`super::policy::Call`]) and then calls wasmtime-wasi's own implementation.
 
 use super::ctx::ComponentHost;
-use super::policy::{during, Call};
+use super::policy::{during, during_async, Call};
 use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
 use wasmtime::component::{Linker, Resource};
@@ -13,16 +13,16 @@ use wasmtime_wasi::p2::bindings::sockets::ip_name_lookup::{
     Host as NameLookup, HostResolveAddressStream, ResolveAddressStream,
 };
 use wasmtime_wasi::p2::bindings::sockets::network::{ErrorCode, IpAddress, IpSocketAddress};
-use wasmtime_wasi::p2::bindings::sync::sockets::udp::{
+use wasmtime_wasi::p2::bindings::sockets::udp::{
     HostOutgoingDatagramStream, HostUdpSocket, IncomingDatagramStream, OutgoingDatagram,
     OutgoingDatagramStream,
 };
 use wasmtime_wasi::p2::{Network, SocketError, UdpSocket};
 use wasmtime_wasi::sockets::WasiSocketsView;
 
-/// The `wasi:sockets` version wasmtime-wasi 48 defines; the linker serves every 0.2.x import
-/// from it (semver), so shadowing this one covers them all.
-pub(crate) const SOCKETS: &str = "0.2.12";
+/// The WASI 0.2 version wasmtime-wasi 48 defines (`wasi:sockets`, `wasi:io`, ...); the linker
+/// serves every 0.2.x import from it (semver), so shadowing this one covers them all.
+pub(crate) const WASI_VERSION: &str = "0.2.12";
 
 /// What `udp-socket.stream` returns.
 type Streams = (
@@ -42,40 +42,44 @@ pub(crate) fn lowered<T>(r: Result<T, SocketError>) -> wasmtime::Result<(Result<
 /// Replaces (with `allow_shadowing`) the functions that need wasock's policy around them.
 pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Result<()> {
     linker.allow_shadowing(true);
-    let mut udp = linker.instance(&format!("wasi:sockets/udp@{SOCKETS}"))?;
-    udp.func_wrap(
+    let mut udp = linker.instance(&format!("wasi:sockets/udp@{WASI_VERSION}"))?;
+    udp.func_wrap_async(
         "[method]udp-socket.start-bind",
         |mut store: StoreContextMut<'_, ComponentHost>,
          (this, network, addr): (Resource<UdpSocket>, Resource<Network>, IpSocketAddress)| {
-            let host = store.data_mut();
-            lowered(during(Call::Bind, || {
-                HostUdpSocket::start_bind(&mut host.sockets(), this, network, addr)
-            }))
+            Box::new(async move {
+                let mut view = store.data_mut().sockets();
+                let bound = HostUdpSocket::start_bind(&mut view, this, network, addr);
+                lowered(during_async(Call::Bind, bound).await)
+            })
         },
     )?;
-    udp.func_wrap(
+    udp.func_wrap_async(
         "[method]udp-socket.stream",
         |mut store: StoreContextMut<'_, ComponentHost>,
-         (this, remote): (Resource<UdpSocket>, Option<IpSocketAddress>)|
-         -> wasmtime::Result<(Result<Streams, ErrorCode>,)> {
-            let host = store.data_mut();
-            let peer = remote.map(SocketAddr::from);
-            let call = if peer.is_some() {
-                Call::UdpConnect
-            } else {
-                Call::Other
-            };
-            let streams = during(call, || {
-                HostUdpSocket::stream(&mut host.sockets(), this, remote)
-            });
-            if let Ok((_, out)) = &streams {
-                // A new stream may reuse a dropped one's index: this replaces its entry.
-                match peer {
-                    Some(peer) => host.connected.insert(out.rep(), peer),
-                    None => host.connected.remove(&out.rep()),
+         (this, remote): (Resource<UdpSocket>, Option<IpSocketAddress>)| {
+            Box::new(async move {
+                let host = store.data_mut();
+                let peer = remote.map(SocketAddr::from);
+                let call = if peer.is_some() {
+                    Call::UdpConnect
+                } else {
+                    Call::Other
                 };
-            }
-            lowered(streams)
+                let streams = {
+                    let mut view = host.sockets();
+                    let streams = HostUdpSocket::stream(&mut view, this, remote);
+                    during_async(call, streams).await
+                };
+                if let Ok((_, out)) = &streams {
+                    // A new stream may reuse a dropped one's index: this replaces its entry.
+                    match peer {
+                        Some(peer) => host.connected.insert(out.rep(), peer),
+                        None => host.connected.remove(&out.rep()),
+                    };
+                }
+                lowered::<Streams>(streams)
+            })
         },
     )?;
     udp.func_wrap(
@@ -93,7 +97,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Res
             }))
         },
     )?;
-    let mut lookup = linker.instance(&format!("wasi:sockets/ip-name-lookup@{SOCKETS}"))?;
+    let mut lookup = linker.instance(&format!("wasi:sockets/ip-name-lookup@{WASI_VERSION}"))?;
     lookup.func_wrap(
         "resolve-addresses",
         |mut store: StoreContextMut<'_, ComponentHost>,

@@ -5,11 +5,13 @@
 use bytes::{Bytes, BytesMut};
 use std::future::{poll_fn, Future};
 use std::io;
+use std::io::{Read, Write};
 use std::net::Shutdown;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
+use tokio::io::Interest;
 use tokio::net::TcpStream;
 use wasmtime_wasi::p2::{InputStream, OutputStream, Pollable, StreamError, StreamResult};
 use wasmtime_wasi::runtime::{spawn, AbortOnDropJoinHandle};
@@ -21,6 +23,31 @@ pub(crate) const CHUNK: usize = 64 * 1024;
 /// `last-operation-failed` error, where `network.error-code` finds it (as an `io::Error`).
 fn failed(e: io::Error) -> StreamError {
     StreamError::LastOperationFailed(e.into())
+}
+
+/// `recv` on the socket itself, not through tokio's cached readiness: the guest's runtime
+/// refreshes that only while the guest waits, and a guest that reads in a loop without waiting
+/// must still see its data. `EAGAIN` clears the cached readiness, so `ready` waits for the
+/// next event.
+fn recv(stream: &TcpStream, buf: &mut [u8]) -> io::Result<usize> {
+    let r = (&*socket2::SockRef::from(stream)).read(buf);
+    if matches!(&r, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+        let _ = stream.try_io(Interest::READABLE, || {
+            Err::<(), _>(io::ErrorKind::WouldBlock.into())
+        });
+    }
+    r
+}
+
+/// `send` on the socket itself, as [`recv`] (socket2 sends with `MSG_NOSIGNAL`).
+fn send(stream: &TcpStream, buf: &[u8]) -> io::Result<usize> {
+    let r = (&*socket2::SockRef::from(stream)).write(buf);
+    if matches!(&r, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+        let _ = stream.try_io(Interest::WRITABLE, || {
+            Err::<(), _>(io::ErrorKind::WouldBlock.into())
+        });
+    }
+    r
 }
 
 /// The receiving half: `None` once closed (end of stream or error). `shut` is shared with
@@ -58,7 +85,7 @@ impl InputStream for Reader {
             return Ok(Bytes::new());
         }
         let mut buf = BytesMut::zeroed(size.min(CHUNK));
-        match stream.try_read(&mut buf) {
+        match recv(stream, &mut buf) {
             Ok(0) => {
                 self.stream = None;
                 Err(StreamError::Closed)
@@ -204,7 +231,7 @@ impl Sender {
             return Err(StreamError::trap("write beyond check-write's permit"));
         }
         while !bytes.is_empty() {
-            match self.stream.try_write(&bytes) {
+            match send(&self.stream, &bytes) {
                 Ok(n) => {
                     let _ = bytes.split_to(n);
                 }
@@ -221,7 +248,7 @@ impl Sender {
             self.state = Writing::Flushing(spawn(async move {
                 while !bytes.is_empty() {
                     let sent = match stream.writable().await {
-                        Ok(()) => stream.try_write(&bytes),
+                        Ok(()) => send(&stream, &bytes),
                         Err(e) => Err(e),
                     };
                     match sent {
@@ -243,11 +270,8 @@ impl Sender {
         match self.poll_flushed(&mut cx) {
             Poll::Pending => Ok(0),
             Poll::Ready(Err(e)) => Err(e.into()),
-            Poll::Ready(Ok(())) => match self.stream.poll_write_ready(&mut cx) {
-                Poll::Pending => Ok(0),
-                // An error shows at the next write.
-                Poll::Ready(_) => Ok(CHUNK),
-            },
+            // Whether the kernel takes it shows at the write (the rest goes out on a task).
+            Poll::Ready(Ok(())) => Ok(CHUNK),
         }
     }
 }

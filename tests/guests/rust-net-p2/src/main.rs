@@ -23,6 +23,21 @@ fn main() {
                 assert_eq!(&buf, b"ping");
                 println!("ok tcp");
             }
+            // Connects, turns non-blocking and reads in a loop that never waits (no poll, no
+            // sleep) until the peer's 4 bytes are there.
+            "spin-read" => {
+                let mut s = TcpStream::connect(value).unwrap_or_else(|e| fail(action, e));
+                s.set_nonblocking(true).unwrap_or_else(|e| fail(action, e));
+                let mut buf = [0u8; 4];
+                let n = loop {
+                    match s.read(&mut buf) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                        Err(e) => fail(action, e),
+                    }
+                };
+                println!("ok spin-read {n}");
+            }
             // Reads 4 bytes of what the peer sent, shuts the receiving side, reads again: the
             // rest, already buffered, must not arrive (POSIX: no further receptions).
             "shut-read" => {

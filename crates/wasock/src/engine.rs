@@ -160,7 +160,7 @@ impl Engine {
                 )));
             }
             let n = n.max(MIN_WASM_STACK);
-            // wasmtime requires async stacks (unused here: no async) to hold the wasm stack.
+            // wasmtime requires async stacks (components run on them) to hold the wasm stack.
             cfg.max_wasm_stack(n).async_stack_size(native_stack_size(n));
         }
         let inner = wasmtime::Engine::new(&cfg).map_err(|e| Error::Engine(one_line(&e)))?;

@@ -720,3 +720,52 @@ fn a_read_loop_that_never_waits_gets_the_data() {
     assert_eq!(g.line(), "ok spin-read 4");
     assert_eq!(g.finish().0, Some(0));
 }
+
+/// A connect to a port nobody listens on fails with `ConnectionRefused` (it was reported as
+/// `invalid-state`, and wasi-libc aborted the program on it).
+#[test]
+fn a_refused_connect_is_connection_refused() {
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let out = run_net(
+        &["--addr-pool=127.0.0.1/32".into()],
+        &[format!("tcp={closed}")],
+    );
+    assert_eq!(
+        stdout(&out),
+        "err tcp ConnectionRefused\n",
+        "{}",
+        show(&out)
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+}
+
+/// Non-blocking calls asked in a loop that never waits still move on: a write's rest goes out
+/// (and `check-write` grants more), a datagram arrives.
+#[test]
+fn write_and_receive_loops_that_never_wait_move_on() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server_addr = server.local_addr().unwrap();
+    let g = Running::start(&[
+        "--addr-pool=127.0.0.1/32".into(),
+        s(&net_guest()),
+        format!("spin-write={server_addr}"),
+    ]);
+    let (mut peer, _) = server.accept().unwrap();
+    peer.set_read_timeout(Some(LIMIT)).unwrap();
+    let mut got = vec![0u8; 8 << 20];
+    peer.read_exact(&mut got).unwrap();
+    assert!(got.iter().all(|&b| b == 7));
+    peer.write_all(b"ok").unwrap();
+    assert_eq!(g.line(), format!("ok spin-write {}", 8 << 20));
+    assert_eq!(g.finish().0, Some(0));
+
+    let echo = udp_echo();
+    let out = run_net(
+        &["--addr-pool=127.0.0.1/32".into()],
+        &[format!("spin-udp={echo}")],
+    );
+    assert_eq!(stdout(&out), "ok spin-udp 4\n", "{}", show(&out));
+}

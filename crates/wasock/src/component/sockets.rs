@@ -5,6 +5,7 @@
 
 use super::ctx::ComponentHost;
 use super::policy::{during, during_async, Call};
+use super::poll;
 use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
 use wasmtime::component::{Linker, Resource};
@@ -14,8 +15,8 @@ use wasmtime_wasi::p2::bindings::sockets::ip_name_lookup::{
 };
 use wasmtime_wasi::p2::bindings::sockets::network::{ErrorCode, IpAddress, IpSocketAddress};
 use wasmtime_wasi::p2::bindings::sockets::udp::{
-    HostOutgoingDatagramStream, HostUdpSocket, IncomingDatagramStream, OutgoingDatagram,
-    OutgoingDatagramStream,
+    HostIncomingDatagramStream, HostOutgoingDatagramStream, HostUdpSocket, IncomingDatagramStream,
+    OutgoingDatagram, OutgoingDatagramStream,
 };
 use wasmtime_wasi::p2::{Network, SocketError, UdpSocket};
 use wasmtime_wasi::sockets::WasiSocketsView;
@@ -117,22 +118,54 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Res
             lowered(stream)
         },
     )?;
-    lookup.func_wrap(
+    lookup.func_wrap_async(
         "[method]resolve-address-stream.resolve-next-address",
         |mut store: StoreContextMut<'_, ComponentHost>,
-         (this,): (Resource<ResolveAddressStream>,)|
-         -> wasmtime::Result<(Result<Option<IpAddress>, ErrorCode>,)> {
-            let host = store.data_mut();
-            if !host.lookups.contains_key(&this.rep()) {
-                return lowered(HostResolveAddressStream::resolve_next_address(
-                    &mut host.sockets(),
-                    this,
-                ));
-            }
-            Ok((next_pinned(host, this.rep()),))
+         (this,): (Resource<ResolveAddressStream>,)| {
+            Box::new(async move {
+                let host = store.data_mut();
+                let mut r = next_address(host, this.rep());
+                if matches!(r, Ok((Err(ErrorCode::WouldBlock),))) && poll::spinning() {
+                    tokio::task::yield_now().await;
+                    r = next_address(host, this.rep());
+                }
+                r
+            })
+        },
+    )?;
+    let mut udp = linker.instance(&format!("wasi:sockets/udp@{WASI_VERSION}"))?;
+    udp.func_wrap_async(
+        "[method]incoming-datagram-stream.receive",
+        |mut store: StoreContextMut<'_, ComponentHost>,
+         (this, max): (Resource<IncomingDatagramStream>, u64)| {
+            Box::new(async move {
+                let host = store.data_mut();
+                let this = || Resource::<IncomingDatagramStream>::new_borrow(this.rep());
+                let mut r = HostIncomingDatagramStream::receive(&mut host.sockets(), this(), max);
+                if matches!(&r, Ok(v) if v.is_empty() && max > 0) && poll::spinning() {
+                    tokio::task::yield_now().await;
+                    r = HostIncomingDatagramStream::receive(&mut host.sockets(), this(), max);
+                }
+                lowered(r)
+            })
         },
     )?;
     Ok(())
+}
+
+/// `resolve-next-address` of the stream `rep`: pinned lookups answer from their admitted
+/// answer, others from wasmtime-wasi's stream.
+fn next_address(
+    host: &mut ComponentHost,
+    rep: u32,
+) -> wasmtime::Result<(Result<Option<IpAddress>, ErrorCode>,)> {
+    if !host.lookups.contains_key(&rep) {
+        return lowered(HostResolveAddressStream::resolve_next_address(
+            &mut host.sockets(),
+            Resource::new_borrow(rep),
+        ));
+    }
+    Ok((next_pinned(host, rep),))
 }
 
 /// A lookup of a name some host-pattern rule grants by: its whole answer is pinned (as

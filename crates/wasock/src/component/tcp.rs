@@ -10,8 +10,10 @@
 
 use super::ctx::ComponentHost;
 use super::policy::Call;
+use super::poll;
 use super::quota;
 use super::tcp_stream::{lock, Reader, Sender, SharedSender, Writer};
+use rustix::net::sockopt;
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
@@ -33,6 +35,8 @@ use wasmtime_wasi::sockets::SocketAddrUse;
 
 /// The listen backlog until the guest sets one (Rust std's).
 const DEFAULT_BACKLOG: u32 = 128;
+/// Refused peers reset in one look for a connection, at most (as preview1's accept).
+const MAX_REFUSED: usize = 64;
 
 /// An outgoing connection in progress.
 type Connecting = Pin<Box<dyn Future<Output = io::Result<TcpStream>> + Send>>;
@@ -145,8 +149,12 @@ impl Tcp {
 
     /// Polls the connect in progress; on its end the socket is `Connected` or `Done(Err)`.
     fn poll_connect(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ErrorCode>> {
-        let State::Connecting(connecting, peer) = &mut self.state else {
-            return Poll::Ready(Ok(()));
+        let (connecting, peer) = match &mut self.state {
+            State::Connecting(connecting, peer) => (connecting, peer),
+            State::Connected(..) => return Poll::Ready(Ok(())),
+            // A connect that failed keeps failing with its own error.
+            State::Done(Err(e)) => return Poll::Ready(Err(*e)),
+            _ => return Poll::Ready(Err(ErrorCode::InvalidState)),
         };
         let peer = *peer;
         let result = match with_ambient_tokio_runtime(|| connecting.as_mut().poll(cx)) {
@@ -174,7 +182,13 @@ impl Tcp {
         let State::Listening { listener, pending } = &mut self.state else {
             return Poll::Ready(());
         };
+        let mut refused = 0;
         while pending.is_none() {
+            if refused == MAX_REFUSED {
+                // A flood of refused peers does not hold the guest's call: come back later.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
             let accepted = match listener.poll_accept(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(r) => r,
@@ -186,6 +200,7 @@ impl Tcp {
                         .decide(peer, SocketAddrUse::TcpAccept, Call::Other) =>
                 {
                     let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+                    refused += 1;
                 }
                 other => *pending = Some(other),
             }
@@ -330,11 +345,10 @@ fn finish_connect(host: &mut ComponentHost, this: Resource<Tcp>) -> CallResult<S
         Poll::Ready(Ok(())) => {}
     }
     s.started = None;
-    let State::Connected(stream, peer) =
-        std::mem::replace(&mut s.state, State::Done(Err(ErrorCode::Unknown)))
-    else {
+    let State::Connected(stream, peer) = &s.state else {
         return Ok(Err(ErrorCode::InvalidState));
     };
+    let (stream, peer) = (stream.clone(), *peer);
     s.state = State::Done(Ok((stream.clone(), peer)));
     Ok(Ok(streams(host.table(), &this, &stream)?))
 }
@@ -418,6 +432,9 @@ fn accept_counted(host: &mut ComponentHost, this: &Resource<Tcp>) -> CallResult<
 
 fn local_address(host: &mut ComponentHost, this: &Resource<Tcp>) -> CallResult<IpSocketAddress> {
     let s = host.table().get(this)?;
+    if let State::Done(Err(e)) = s.state {
+        return Ok(Err(e));
+    }
     if !s.bound && !matches!(s.state, State::Done(Ok(_)) | State::Connected(..)) {
         return Ok(Err(ErrorCode::InvalidState));
     }
@@ -482,15 +499,21 @@ fn io<T>(r: io::Result<T>) -> Result<T, ErrorCode> {
     r.map_err(|e| ErrorCode::from(&e))
 }
 
-/// Nanoseconds (WASI's `duration`) as whole seconds within 1..=32767, Linux's range for the
-/// keep-alive times; 0 is `invalid-argument`.
-fn keepalive_secs(nanos: u64) -> Result<Duration, ErrorCode> {
+/// A keep-alive time from WASI's nanoseconds: 0 is `invalid-argument`; the rest is kept within
+/// 1 s ..= 32767 s, Linux's range (the kernel takes whole seconds, rounded up).
+fn keepalive_time(nanos: u64) -> Result<Duration, ErrorCode> {
     if nanos == 0 {
         return Err(ErrorCode::InvalidArgument);
     }
-    Ok(Duration::from_secs(
-        (nanos / 1_000_000_000).clamp(1, i16::MAX as u64),
+    const SEC: u64 = 1_000_000_000;
+    Ok(Duration::from_nanos(
+        nanos.clamp(SEC, i16::MAX as u64 * SEC),
     ))
+}
+
+/// A rustix result as a wasi:sockets result.
+fn errno<T>(r: rustix::io::Result<T>) -> Result<T, ErrorCode> {
+    r.map_err(|e| ErrorCode::from(io::Error::from(e)))
 }
 
 /// A duration as WASI's nanoseconds.
@@ -588,9 +611,20 @@ pub(crate) fn add_to_linker(
             ret(start_connect(host, &this, addr.into()))
         },
     )?;
-    tcp.func_wrap(
+    tcp.func_wrap_async(
         "[method]tcp-socket.finish-connect",
-        |mut st: Store<'_>, (this,): (This,)| ret(finish_connect(st.data_mut(), this)),
+        |mut st: Store<'_>, (this,): (This,)| {
+            Box::new(async move {
+                let host = st.data_mut();
+                let this = || Resource::<Tcp>::new_borrow(this.rep());
+                let mut r = finish_connect(host, this());
+                if matches!(r, Ok(Err(ErrorCode::WouldBlock))) && poll::spinning() {
+                    tokio::task::yield_now().await;
+                    r = finish_connect(host, this());
+                }
+                ret(r)
+            })
+        },
     )?;
     tcp.func_wrap(
         "[method]tcp-socket.start-listen",
@@ -600,9 +634,19 @@ pub(crate) fn add_to_linker(
         "[method]tcp-socket.finish-listen",
         |mut st: Store<'_>, (this,): (This,)| ret(finish(st.data_mut(), &this, Started::Listen)),
     )?;
-    tcp.func_wrap(
+    tcp.func_wrap_async(
         "[method]tcp-socket.accept",
-        |mut st: Store<'_>, (this,): (This,)| ret(accept(st.data_mut(), &this)),
+        |mut st: Store<'_>, (this,): (This,)| {
+            Box::new(async move {
+                let host = st.data_mut();
+                let mut r = accept(host, &this);
+                if matches!(r, Ok(Err(ErrorCode::WouldBlock))) && poll::spinning() {
+                    tokio::task::yield_now().await;
+                    r = accept(host, &this);
+                }
+                ret(r)
+            })
+        },
     )?;
     tcp.func_wrap(
         "[method]tcp-socket.local-address",
@@ -647,7 +691,7 @@ pub(crate) fn add_to_linker(
         "[method]tcp-socket.keep-alive-idle-time",
         |mut st: Store<'_>, (this,): (This,)| {
             ret(with_sock(st.data_mut(), &this, |s, _| {
-                io(s.tcp_keepalive_time()).map(nanos)
+                errno(sockopt::tcp_keepidle(&*s)).map(nanos)
             }))
         },
     )?;
@@ -655,8 +699,7 @@ pub(crate) fn add_to_linker(
         "[method]tcp-socket.set-keep-alive-idle-time",
         |mut st: Store<'_>, (this, value): (This, u64)| {
             ret(with_sock(st.data_mut(), &this, |s, _| {
-                let t = keepalive_secs(value)?;
-                io(s.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(t)))
+                errno(sockopt::set_tcp_keepidle(&*s, keepalive_time(value)?))
             }))
         },
     )?;
@@ -664,7 +707,7 @@ pub(crate) fn add_to_linker(
         "[method]tcp-socket.keep-alive-interval",
         |mut st: Store<'_>, (this,): (This,)| {
             ret(with_sock(st.data_mut(), &this, |s, _| {
-                io(s.tcp_keepalive_interval()).map(nanos)
+                errno(sockopt::tcp_keepintvl(&*s)).map(nanos)
             }))
         },
     )?;
@@ -672,8 +715,7 @@ pub(crate) fn add_to_linker(
         "[method]tcp-socket.set-keep-alive-interval",
         |mut st: Store<'_>, (this, value): (This, u64)| {
             ret(with_sock(st.data_mut(), &this, |s, _| {
-                let t = keepalive_secs(value)?;
-                io(s.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_interval(t)))
+                errno(sockopt::set_tcp_keepintvl(&*s, keepalive_time(value)?))
             }))
         },
     )?;
@@ -681,7 +723,7 @@ pub(crate) fn add_to_linker(
         "[method]tcp-socket.keep-alive-count",
         |mut st: Store<'_>, (this,): (This,)| {
             ret(with_sock(st.data_mut(), &this, |s, _| {
-                io(s.tcp_keepalive_retries())
+                errno(sockopt::tcp_keepcnt(&*s))
             }))
         },
     )?;
@@ -692,8 +734,10 @@ pub(crate) fn add_to_linker(
                 if value == 0 {
                     return Err(ErrorCode::InvalidArgument);
                 }
-                let count = value.clamp(1, i8::MAX as u32);
-                io(s.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_retries(count)))
+                errno(sockopt::set_tcp_keepcnt(
+                    &*s,
+                    value.clamp(1, i8::MAX as u32),
+                ))
             }))
         },
     )?;

@@ -38,6 +38,43 @@ fn main() {
                 };
                 println!("ok spin-read {n}");
             }
+            // Writes 8 MiB on a non-blocking socket, retrying at once on WouldBlock (never
+            // waiting), then reads the peer's 2-byte answer.
+            "spin-write" => {
+                let mut s = TcpStream::connect(value).unwrap_or_else(|e| fail(action, e));
+                s.set_nonblocking(true).unwrap_or_else(|e| fail(action, e));
+                let data = vec![7u8; 8 << 20];
+                let mut sent = 0;
+                while sent < data.len() {
+                    match s.write(&data[sent..]) {
+                        Ok(n) => sent += n,
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                        Err(e) => fail(action, e),
+                    }
+                }
+                s.set_nonblocking(false).unwrap_or_else(|e| fail(action, e));
+                let mut buf = [0u8; 2];
+                s.read_exact(&mut buf).unwrap_or_else(|e| fail(action, e));
+                println!("ok spin-write {sent}");
+            }
+            // Sends a datagram to the echo peer, then receives the echo on a non-blocking
+            // socket in a loop that never waits.
+            "spin-udp" => {
+                let sock = UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| fail(action, e));
+                sock.set_nonblocking(true)
+                    .unwrap_or_else(|e| fail(action, e));
+                sock.send_to(b"ping", value)
+                    .unwrap_or_else(|e| fail(action, e));
+                let mut buf = [0u8; 16];
+                let n = loop {
+                    match sock.recv_from(&mut buf) {
+                        Ok((n, _)) => break n,
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                        Err(e) => fail(action, e),
+                    }
+                };
+                println!("ok spin-udp {n}");
+            }
             // Reads 4 bytes of what the peer sent, shuts the receiving side, reads again: the
             // rest, already buffered, must not arrive (POSIX: no further receptions).
             "shut-read" => {

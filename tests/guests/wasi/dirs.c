@@ -75,6 +75,16 @@ int main(int argc, char **argv) {
     CHECK_ERR(stat(AT(p1, "dangling"), &st), ENOENT);
     CHECK(lstat(AT(p1, "dangling"), &st) == 0 && S_ISLNK(st.st_mode));
     CHECK(unlink(AT(p1, "dangling")) == 0);
+    /* A name directly in the preopen: stat follows it, lstat does not, a trailing slash on a
+       file fails. */
+    CHECK(symlink("sub/f1", AT(p1, "top")) == 0);
+    CHECK(stat(AT(p1, "top"), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 1);
+    CHECK(lstat(AT(p1, "top"), &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK(unlink(AT(p1, "top")) == 0);
+    touch(AT(p1, "plain"), "abc");
+    CHECK(stat(AT(p1, "plain"), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 3);
+    CHECK_ERR(stat(AT(p1, "plain/"), &st), ENOTDIR);
+    CHECK(unlink(AT(p1, "plain")) == 0);
     OK("link_rename_symlink");
 
     DIR *dir = opendir(AT(p1, "sub"));

@@ -594,6 +594,22 @@ fn a_policy_file_that_is_a_pipe_reaches_the_component() {
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
 }
 
+/// Runs the net guest's `action=ADDR` against a native server at ADDR (127.0.0.1, any port);
+/// returns the guest, the server's end of the guest's connection, and both addresses
+/// (the server's, the guest's).
+fn guest_connected_to_peer(action: &str) -> (Running, TcpStream, SocketAddr, SocketAddr) {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server_addr = server.local_addr().unwrap();
+    let g = Running::start(&[
+        "--addr-pool=127.0.0.1/32".into(),
+        s(&net_guest()),
+        format!("{action}={server_addr}"),
+    ]);
+    let (peer, guest_addr) = server.accept().unwrap();
+    peer.set_read_timeout(Some(LIMIT)).unwrap();
+    (g, peer, server_addr, guest_addr)
+}
+
 /// Whether the TCP connection of process `pid` from `local` to `peer` has `TCP_NODELAY` set,
 /// read from a duplicate of its descriptor (pidfd_getfd: the test is wasock's parent); waits
 /// (bounded) for the process to accept the connection.
@@ -671,14 +687,7 @@ fn component_tcp_connections_send_without_nagle() {
     assert_eq!(g.finish().0, Some(0));
 
     // Connected: the guest's socket to a native server, seen while the server holds the reply.
-    let server = TcpListener::bind("127.0.0.1:0").unwrap();
-    let server_addr = server.local_addr().unwrap();
-    let g = Running::start(&[
-        "--addr-pool=127.0.0.1/32".into(),
-        s(&net_guest()),
-        format!("tcp={server_addr}"),
-    ]);
-    let (mut peer, guest_addr) = server.accept().unwrap();
+    let (g, mut peer, server_addr, guest_addr) = guest_connected_to_peer("tcp");
     peer.read_exact(&mut b).unwrap();
     assert!(nodelay_in(g.child.id(), guest_addr, server_addr));
     peer.write_all(&b).unwrap();
@@ -690,14 +699,7 @@ fn component_tcp_connections_send_without_nagle() {
 /// itself would still hand out what is buffered; WASI says the stream is closed).
 #[test]
 fn shutdown_of_the_receiving_side_ends_the_input_at_once() {
-    let server = TcpListener::bind("127.0.0.1:0").unwrap();
-    let server_addr = server.local_addr().unwrap();
-    let g = Running::start(&[
-        "--addr-pool=127.0.0.1/32".into(),
-        s(&net_guest()),
-        format!("shut-read={server_addr}"),
-    ]);
-    let (mut peer, _) = server.accept().unwrap();
+    let (g, mut peer, _, _) = guest_connected_to_peer("shut-read");
     peer.write_all(b"pingpong").unwrap();
     assert_eq!(g.line(), "ok shut-read 0");
     assert_eq!(g.finish().0, Some(0));
@@ -708,14 +710,7 @@ fn shutdown_of_the_receiving_side_ends_the_input_at_once() {
 /// the guest waits).
 #[test]
 fn a_read_loop_that_never_waits_gets_the_data() {
-    let server = TcpListener::bind("127.0.0.1:0").unwrap();
-    let server_addr = server.local_addr().unwrap();
-    let g = Running::start(&[
-        "--addr-pool=127.0.0.1/32".into(),
-        s(&net_guest()),
-        format!("spin-read={server_addr}"),
-    ]);
-    let (mut peer, _) = server.accept().unwrap();
+    let (g, mut peer, _, _) = guest_connected_to_peer("spin-read");
     peer.write_all(b"ping").unwrap();
     assert_eq!(g.line(), "ok spin-read 4");
     assert_eq!(g.finish().0, Some(0));
@@ -746,15 +741,7 @@ fn a_refused_connect_is_connection_refused() {
 /// (and `check-write` grants more), a datagram arrives.
 #[test]
 fn write_and_receive_loops_that_never_wait_move_on() {
-    let server = TcpListener::bind("127.0.0.1:0").unwrap();
-    let server_addr = server.local_addr().unwrap();
-    let g = Running::start(&[
-        "--addr-pool=127.0.0.1/32".into(),
-        s(&net_guest()),
-        format!("spin-write={server_addr}"),
-    ]);
-    let (mut peer, _) = server.accept().unwrap();
-    peer.set_read_timeout(Some(LIMIT)).unwrap();
+    let (g, mut peer, _, _) = guest_connected_to_peer("spin-write");
     let mut got = vec![0u8; 8 << 20];
     peer.read_exact(&mut got).unwrap();
     assert!(got.iter().all(|&b| b == 7));

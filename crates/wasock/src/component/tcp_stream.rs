@@ -5,7 +5,7 @@
 use bytes::{Bytes, BytesMut};
 use std::future::{poll_fn, Future};
 use std::io;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::Shutdown;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,9 +39,10 @@ fn recv(stream: &TcpStream, buf: &mut [u8]) -> io::Result<usize> {
     r
 }
 
-/// `send` on the socket itself, as [`recv`] (socket2 sends with `MSG_NOSIGNAL`).
+/// `send` on the socket itself, as [`recv`]; `MSG_NOSIGNAL`: a peer gone is `EPIPE`, not a
+/// signal (wasock is embeddable: the process may not ignore `SIGPIPE` as Rust's std does).
 fn send(stream: &TcpStream, buf: &[u8]) -> io::Result<usize> {
-    let r = (&*socket2::SockRef::from(stream)).write(buf);
+    let r = socket2::SockRef::from(stream).send_with_flags(buf, libc::MSG_NOSIGNAL);
     if matches!(&r, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
         let _ = stream.try_io(Interest::WRITABLE, || {
             Err::<(), _>(io::ErrorKind::WouldBlock.into())

@@ -121,9 +121,9 @@ fn run(ctx: &impl RuntimeContext) -> Result<i32> {
         "_start" => Entrypoint::Start,
         f => Entrypoint::Function(f.to_string(), args.iter().skip(1).cloned().collect()),
     };
-    // A thread of its own: runwasi calls the sandbox inside its tokio runtime, where
-    // wasmtime-wasi's synchronous WASI 0.2 host (it blocks on a runtime of its own) panics. The
-    // thread's native stack is sized for the engine's wasm stack.
+    // A thread of its own: runwasi calls the sandbox inside its tokio runtime, and a component
+    // runs inside a runtime of its own (wasock::component::run), which tokio will not start
+    // within another. The thread's native stack is sized for the engine's wasm stack.
     let ran = std::thread::scope(|s| {
         std::thread::Builder::new()
             .name("wasm-main".into())

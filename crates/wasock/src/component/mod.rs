@@ -22,10 +22,11 @@ use wasmtime::component::{Component, Linker};
 use wasmtime::Store;
 use wasmtime_wasi::p2::bindings::Command;
 
-/// The linker for components: wasmtime-wasi's WASI 0.2 (`wasi:cli/command` world, its async
-/// bindings: the guest waits inside a runtime on its own thread, see [`run`]) with the policy wrappers of `sockets.rs` in place of the functions they shadow,
-/// wasock's own TCP (`tcp.rs`), and for a socket cap (`max_sockets`) the counting UDP
-/// functions of `quota.rs`.
+/// The linker for components: wasmtime-wasi's WASI 0.2 (`wasi:cli/command` world; its async
+/// bindings, as the guest waits inside a runtime on its own thread, see [`run`]), with the
+/// policy wrappers of `sockets.rs` in place of the functions they shadow, wasock's own TCP
+/// (`tcp.rs`), the runtime turns of `poll.rs`, and for a socket cap (`max_sockets`) the
+/// counting UDP functions of `quota.rs`.
 pub fn linker(engine: &Engine, max_sockets: bool) -> Result<Linker<ComponentHost>> {
     let engine_err = |e: wasmtime::Error| Error::Engine(one_line(&e));
     let mut linker = Linker::new(engine.wasmtime());

@@ -31,8 +31,8 @@ thread_local! {
 }
 
 /// Counts a "not yet" answer; true (and the count starts over) when it is the [`SPIN`]th since
-/// the guest last waited: the caller then yields to the runtime and asks once more.
-pub(crate) fn spinning() -> bool {
+/// the guest last waited.
+fn spinning() -> bool {
     STREAK.with(|n| {
         let next = n.get() + 1;
         n.set(if next >= SPIN { 0 } else { next });
@@ -44,6 +44,21 @@ pub(crate) fn spinning() -> bool {
 async fn turn() {
     STREAK.with(|n| n.set(0));
     tokio::task::yield_now().await;
+}
+
+/// Runs the non-blocking `call` on `state`; when its answer is "not yet" (`not_yet`) for the
+/// [`SPIN`]th time since the guest last waited, lets the runtime turn and runs it once more.
+pub(crate) async fn settled<S: ?Sized, T>(
+    state: &mut S,
+    mut call: impl FnMut(&mut S) -> T,
+    not_yet: impl Fn(&T) -> bool,
+) -> T {
+    let r = call(state);
+    if !not_yet(&r) || !spinning() {
+        return r;
+    }
+    turn().await;
+    call(state)
 }
 
 /// A stream call's result as the component ABI returns it.
@@ -91,11 +106,8 @@ pub(crate) fn add_to_linker(
             Box::new(async move {
                 let table = st.data_mut().table();
                 let this = || Resource::<DynOutputStream>::new_borrow(this.rep());
-                let mut r = HostOutputStream::check_write(table, this());
-                if matches!(r, Ok(0)) && spinning() {
-                    turn().await;
-                    r = HostOutputStream::check_write(table, this());
-                }
+                let check = |t: &mut ResourceTable| HostOutputStream::check_write(t, this());
+                let r = settled(table, check, |r| matches!(r, Ok(0))).await;
                 lowered(table, r)
             })
         },
@@ -106,11 +118,10 @@ pub(crate) fn add_to_linker(
             Box::new(async move {
                 let table = st.data_mut().table();
                 let this = || Resource::<DynInputStream>::new_borrow(this.rep());
-                let mut r = HostInputStream::read(table, this(), len);
-                if matches!(&r, Ok(v) if v.is_empty() && len > 0) && spinning() {
-                    turn().await;
-                    r = HostInputStream::read(table, this(), len);
-                }
+                let read = |t: &mut ResourceTable| HostInputStream::read(t, this(), len);
+                let empty =
+                    |r: &StreamResult<Vec<u8>>| matches!(r, Ok(v) if v.is_empty() && len > 0);
+                let r = settled(table, read, empty).await;
                 lowered(table, r)
             })
         },

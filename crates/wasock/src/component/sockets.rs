@@ -123,13 +123,10 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Res
         |mut store: StoreContextMut<'_, ComponentHost>,
          (this,): (Resource<ResolveAddressStream>,)| {
             Box::new(async move {
-                let host = store.data_mut();
-                let mut r = next_address(host, this.rep());
-                if matches!(r, Ok((Err(ErrorCode::WouldBlock),))) && poll::spinning() {
-                    tokio::task::yield_now().await;
-                    r = next_address(host, this.rep());
-                }
-                r
+                let next = |h: &mut ComponentHost| next_address(h, this.rep());
+                let not_yet =
+                    |r: &wasmtime::Result<_>| matches!(r, Ok((Err(ErrorCode::WouldBlock),)));
+                poll::settled(store.data_mut(), next, not_yet).await
             })
         },
     )?;
@@ -139,14 +136,12 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ComponentHost>) -> wasmtime::Res
         |mut store: StoreContextMut<'_, ComponentHost>,
          (this, max): (Resource<IncomingDatagramStream>, u64)| {
             Box::new(async move {
-                let host = store.data_mut();
                 let this = || Resource::<IncomingDatagramStream>::new_borrow(this.rep());
-                let mut r = HostIncomingDatagramStream::receive(&mut host.sockets(), this(), max);
-                if matches!(&r, Ok(v) if v.is_empty() && max > 0) && poll::spinning() {
-                    tokio::task::yield_now().await;
-                    r = HostIncomingDatagramStream::receive(&mut host.sockets(), this(), max);
-                }
-                lowered(r)
+                let receive = |h: &mut ComponentHost| {
+                    HostIncomingDatagramStream::receive(&mut h.sockets(), this(), max)
+                };
+                let not_yet = |r: &Result<Vec<_>, _>| matches!(r, Ok(v) if v.is_empty() && max > 0);
+                lowered(poll::settled(store.data_mut(), receive, not_yet).await)
             })
         },
     )?;

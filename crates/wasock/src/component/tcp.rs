@@ -565,6 +565,11 @@ fn create(host: &mut ComponentHost, family: IpAddressFamily) -> CallResult<Resou
     }
 }
 
+/// Whether a call's answer is "not yet".
+fn would_block<T>(r: &CallResult<T>) -> bool {
+    matches!(r, Ok(Err(ErrorCode::WouldBlock)))
+}
+
 /// A call's result as the component ABI returns it.
 fn ret<T>(r: CallResult<T>) -> wasmtime::Result<(Result<T, ErrorCode>,)> {
     r.map(|r| (r,))
@@ -615,14 +620,9 @@ pub(crate) fn add_to_linker(
         "[method]tcp-socket.finish-connect",
         |mut st: Store<'_>, (this,): (This,)| {
             Box::new(async move {
-                let host = st.data_mut();
                 let this = || Resource::<Tcp>::new_borrow(this.rep());
-                let mut r = finish_connect(host, this());
-                if matches!(r, Ok(Err(ErrorCode::WouldBlock))) && poll::spinning() {
-                    tokio::task::yield_now().await;
-                    r = finish_connect(host, this());
-                }
-                ret(r)
+                let finish = |h: &mut ComponentHost| finish_connect(h, this());
+                ret(poll::settled(st.data_mut(), finish, would_block).await)
             })
         },
     )?;
@@ -638,13 +638,8 @@ pub(crate) fn add_to_linker(
         "[method]tcp-socket.accept",
         |mut st: Store<'_>, (this,): (This,)| {
             Box::new(async move {
-                let host = st.data_mut();
-                let mut r = accept(host, &this);
-                if matches!(r, Ok(Err(ErrorCode::WouldBlock))) && poll::spinning() {
-                    tokio::task::yield_now().await;
-                    r = accept(host, &this);
-                }
-                ret(r)
+                let take = |h: &mut ComponentHost| accept(h, &this);
+                ret(poll::settled(st.data_mut(), take, would_block).await)
             })
         },
     )?;

@@ -16,7 +16,7 @@ use wasmtime_wasi::p2::UdpSocket;
 use wasmtime_wasi::sockets::WasiSocketsView;
 
 /// Takes one socket from the quota, or reports the cap and refuses.
-pub(crate) fn acquire(host: &mut ComponentHost) -> Result<(), ErrorCode> {
+fn acquire(host: &mut ComponentHost) -> Result<(), ErrorCode> {
     match host.guard.max_sockets() {
         Some(max) if host.open_sockets >= max => {
             host.guard.report_quota(host.open_sockets);
@@ -27,6 +27,21 @@ pub(crate) fn acquire(host: &mut ComponentHost) -> Result<(), ErrorCode> {
             Ok(())
         }
     }
+}
+
+/// Runs `make` under the quota: the socket it makes is counted, and nothing when it fails.
+pub(crate) fn counted<T>(
+    host: &mut ComponentHost,
+    make: impl FnOnce(&mut ComponentHost) -> wasmtime::Result<Result<T, ErrorCode>>,
+) -> wasmtime::Result<Result<T, ErrorCode>> {
+    if let Err(code) = acquire(host) {
+        return Ok(Err(code));
+    }
+    let made = make(host);
+    if !matches!(made, Ok(Ok(_))) {
+        release(host);
+    }
+    made
 }
 
 /// Gives one socket back to the quota (it was closed, or its making failed).

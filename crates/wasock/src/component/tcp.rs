@@ -394,14 +394,7 @@ fn finish(host: &mut ComponentHost, this: &Resource<Tcp>, which: Started) -> Cal
 }
 
 fn accept(host: &mut ComponentHost, this: &Resource<Tcp>) -> CallResult<Accepted> {
-    if let Err(code) = quota::acquire(host) {
-        return Ok(Err(code));
-    }
-    let taken = accept_counted(host, this);
-    if !matches!(taken, Ok(Ok(_))) {
-        quota::release(host);
-    }
-    taken
+    quota::counted(host, |host| accept_counted(host, this))
 }
 
 fn accept_counted(host: &mut ComponentHost, this: &Resource<Tcp>) -> CallResult<Accepted> {
@@ -553,16 +546,10 @@ fn shutdown(host: &mut ComponentHost, this: &Resource<Tcp>, how: ShutdownType) -
 }
 
 fn create(host: &mut ComponentHost, family: IpAddressFamily) -> CallResult<Resource<Tcp>> {
-    if let Err(code) = quota::acquire(host) {
-        return Ok(Err(code));
-    }
-    match Tcp::new(family, host.guard.clone()) {
+    quota::counted(host, |host| match Tcp::new(family, host.guard.clone()) {
         Ok(socket) => Ok(Ok(host.table().push(socket)?)),
-        Err(e) => {
-            quota::release(host);
-            Ok(Err(ErrorCode::from(&e)))
-        }
-    }
+        Err(e) => Ok(Err(ErrorCode::from(&e))),
+    })
 }
 
 /// Whether a call's answer is "not yet".

@@ -2,7 +2,8 @@
 //! in a new Store instantiating the same module over the same shared memory and WASI context.
 //!
 //! As in wasmtime's wasi-threads, `proc_exit` or a trap in a spawned thread ends the whole
-//! process (status = the exit code, or 134 after printing the trap); the main thread returning
+//! process (status = the exit code, or 134 after printing the trap; 101 for a wasock panic, as
+//! on the main thread); the main thread returning
 //! ends the run even while other threads are blocked (the CLI then exits the process).
 //!
 //! A spawn is costly next to a native `pthread_create` (a thread-per-connection server pays it
@@ -198,20 +199,32 @@ fn spawn(shared: Arc<ThreadShared>, arg: i32) -> i32 {
     }
 }
 
-/// Runs one guest thread to its end; `proc_exit` or a trap there ends the process.
+/// Runs one guest thread to its end; `proc_exit`, a trap or a panic there ends the process.
 fn run_job(shared: Arc<ThreadShared>, tid: i32, arg: i32) {
-    let outcome = run_thread(&shared, tid, arg);
+    // A panic (a wasock bug, whose message the panic hook has printed) must end the run as it
+    // does on the main thread: caught here, the other guest threads would wait for this one
+    // forever, and its `--max-threads` slot would never come back.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_thread(&shared, tid, arg)
+    }));
     shared.live.fetch_sub(1, Ordering::SeqCst);
     match outcome {
-        Ok(()) => {}
-        Err(ExitCodeOrTrap::Exit(code)) => std::process::exit(code),
-        Err(ExitCodeOrTrap::Trap(message, backtrace)) => {
+        Ok(Ok(())) => {}
+        Ok(Err(ExitCodeOrTrap::Exit(code))) => std::process::exit(code),
+        Ok(Err(ExitCodeOrTrap::Trap(message, backtrace))) => {
             eprintln!("wasock: trap in thread {tid}: {message}");
             eprint!("{backtrace}");
             std::process::exit(134);
         }
+        Err(_) => {
+            eprintln!("wasock: internal error in thread {tid} (a wasock bug: please report it)");
+            std::process::exit(PANIC_EXIT);
+        }
     }
 }
+
+/// The status a panic ends the process with: Rust's own for a panicking `main`.
+const PANIC_EXIT: i32 = 101;
 
 fn run_thread(shared: &Arc<ThreadShared>, tid: i32, arg: i32) -> Result<(), ExitCodeOrTrap> {
     let host = Host {

@@ -516,6 +516,56 @@ fn preview1_only_flags_are_refused_for_components_with_one_line() {
     }
 }
 
+/// A component wasock cannot run as a command fails before it starts, with one line saying
+/// why: one importing an interface wasock lacks (named), one exporting no `wasi:cli/run`, and
+/// one cut short. The first two are written here in the component binary format, as the
+/// smallest components that show it.
+#[test]
+fn components_that_cannot_run_fail_with_one_line_naming_why() {
+    let dir = scratch_dir("components-cannot-run");
+    let header = b"\0asm\x0d\x00\x01\x00".to_vec();
+    // type 0: instance { type 0: func(); export "handle": func type 0 }
+    let name = b"wasi:http/types@0.2.0";
+    let mut types = vec![1, 0x42, 2, 1, 0x40, 0, 1, 0, 4, 0, 6];
+    types.extend(b"handle");
+    types.extend([1, 0]);
+    // import "wasi:http/types@0.2.0": instance of type 0
+    let mut imports = vec![1, 0, name.len() as u8];
+    imports.extend(name);
+    imports.extend([5, 0]);
+    let mut http = header.clone();
+    http.extend([7, types.len() as u8]);
+    http.extend(types);
+    http.extend([0x0a, imports.len() as u8]);
+    http.extend(imports);
+    let real = std::fs::read(net_guest()).expect("net guest");
+    for (file, bytes, needle) in [
+        (
+            "http.wasm",
+            http,
+            "wasock: cannot run the component: component imports instance `wasi:http/types@0.2.0`",
+        ),
+        (
+            "library.wasm",
+            header,
+            "wasock: the component exports no `wasi:cli/run@0.2`: it is not a command",
+        ),
+        (
+            "cut.wasm",
+            real[..real.len() / 2].to_vec(),
+            "not a valid WebAssembly component: ",
+        ),
+    ] {
+        let path = dir.join(file);
+        std::fs::write(&path, bytes).expect("write component");
+        let out = run(&wasock(), &[s(&path)]);
+        assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{}", show(&out));
+        assert!(stderr.contains(needle), "{needle}: {}", show(&out));
+    }
+}
+
 /// `wasock` runs no component itself (that machinery stays out of a core module's start): it
 /// execs `wasock-component` from its own directory with the same arguments, and names the
 /// missing file when it is not there. Core modules need `wasock` alone.

@@ -259,7 +259,7 @@ impl Engine {
     /// Loads a component from bytes (binary or `.cwasm`); `name` is used in error messages.
     #[cfg(feature = "components")]
     pub fn load_component_bytes(&self, bytes: &[u8], name: &Path) -> Result<Component> {
-        let invalid = |reason: String| Error::InvalidModule {
+        let invalid = |reason: String| Error::InvalidComponent {
             path: name.into(),
             reason,
         };

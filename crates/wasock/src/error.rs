@@ -22,6 +22,18 @@ pub enum Error {
         /// What the validator said.
         reason: String,
     },
+    /// The bytes are a component header, but not a component wasock can compile.
+    #[error("{path}: not a valid WebAssembly component: {reason}")]
+    InvalidComponent {
+        /// The path given.
+        path: PathBuf,
+        /// What the validator said.
+        reason: String,
+    },
+    /// A component that cannot run as a command: it exports no `wasi:cli/run`, or imports an
+    /// interface wasock does not provide.
+    #[error("{0}")]
+    Component(String),
     /// A `--dir`/`--map-dir` directory could not be opened.
     #[error("cannot preopen directory {path}: {source} (check the --dir/--map-dir value)")]
     Preopen {

@@ -20,7 +20,7 @@ use crate::error::{one_line, Error, Result};
 use crate::instance::Outcome;
 use wasmtime::component::{Component, Linker};
 use wasmtime::Store;
-use wasmtime_wasi::p2::bindings::Command;
+use wasmtime_wasi::p2::bindings::CommandPre;
 
 /// The linker for components: wasmtime-wasi's WASI 0.2 (`wasi:cli/command` world; its async
 /// bindings, as the guest waits inside a runtime on its own thread, see [`run`]), with the
@@ -56,12 +56,11 @@ pub fn run(engine: &Engine, component: &Component, config: Config) -> Result<Out
     // Unconstrained: tokio's cooperative budget is for fairness between tasks; counted against
     // the guest's one long future it ran out, and readiness then read "not ready" until the
     // guest waited, which a guest polling check-write never did (a busy loop).
+    let pre = runnable(engine, component, &linker)?;
     let exit_code: Result<i32> = runtime.block_on(tokio::task::unconstrained(async {
-        let command = Command::instantiate_async(&mut store, component, &linker)
-            .await
-            .map_err(|e| {
-                crate::instance::as_trap(&e).unwrap_or_else(|| Error::Instantiate(one_line(&e)))
-            })?;
+        let command = pre.instantiate_async(&mut store).await.map_err(|e| {
+            crate::instance::as_trap(&e).unwrap_or_else(|| Error::Instantiate(one_line(&e)))
+        })?;
         match command.wasi_cli_run().call_run(&mut store).await {
             Ok(Ok(())) => Ok(0),
             // `run` returned `err`: the guest's `main` failed (Rust's std exits with 1 then).
@@ -85,4 +84,34 @@ pub fn run(engine: &Engine, component: &Component, config: Config) -> Result<Out
         exit_code,
         results: vec![],
     })
+}
+
+/// `component` linked, once: it must import nothing but the WASI 0.2 interfaces `linker`
+/// provides, and export `wasi:cli/run`. The errors say which failed, and what to do.
+fn runnable(
+    engine: &Engine,
+    component: &Component,
+    linker: &Linker<ComponentHost>,
+) -> Result<CommandPre<ComponentHost>> {
+    let pre = linker.instantiate_pre(component).map_err(|e| {
+        // wasmtime names the first import it cannot satisfy.
+        Error::Component(format!(
+            "cannot run the component: {}; wasock provides the WASI 0.2 interfaces wasi:cli, \
+             wasi:io, wasi:clocks, wasi:random, wasi:filesystem and wasi:sockets, nothing else",
+            one_line(&e)
+        ))
+    })?;
+    let exports_run = component
+        .component_type()
+        .exports(engine.wasmtime())
+        .any(|(name, _)| name.starts_with("wasi:cli/run@0.2."));
+    if !exports_run {
+        return Err(Error::Component(
+            "the component exports no `wasi:cli/run@0.2`: it is not a command (a library, or \
+             a `wasi:http` proxy?); build a program with a `main`, e.g. a binary crate with \
+             `cargo build --target wasm32-wasip2`"
+                .into(),
+        ));
+    }
+    CommandPre::new(pre).map_err(|e| Error::Instantiate(one_line(&e)))
 }

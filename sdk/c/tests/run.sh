@@ -181,6 +181,7 @@ for m in "$out/porting.wasm" "$out/porting-threads.wasm" "$out/porting-cmake/bui
     # syslog goes to stderr, with %m expanded
     grep -q '^porting\[42\]: syslog works: yes (No such file or directory)$' "$out/porting.err"
     grep -q '^porting.*: warnx works: 7$' "$out/porting.err"
+    grep -q '^porting.*: alarm(100) set, but WASI delivers no SIGALRM: it will not fire$' "$out/porting.err"
     echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/porting.txt") checks)"
 done
 "$out/native/porting" "$out/porting-dir" >/dev/null 2>&1 || { "$out/native/porting" "$out/porting-dir"; exit 1; }

@@ -5,7 +5,8 @@
  * signals whose default action is to terminate, exit status 128 + the signal number, as a shell
  * reports a signal death), and a blocked signal stays pending until sigprocmask() unblocks it.
  * One mask for the whole program: pthread_sigmask() is sigprocmask(). Waiting for a signal
- * (sigsuspend, sigwait...) fails with ENOSYS: none would ever come.
+ * (sigsuspend, sigwait...) fails with ENOSYS: none would ever come; alarm() is accepted, and
+ * never fires.
  * Built by scripts/setup-sysroot into .sysroot/<target>/lib/<target>/. */
 #define _GNU_SOURCE /* program_invocation_short_name, read by progname.h */
 #ifndef _WASI_EMULATED_SIGNAL /* scripts/wasi-cc defines it by default */
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../compat/progname.h"
@@ -290,4 +292,26 @@ void psignal(int sig, const char *msg) {
         fprintf(stderr, "%s: %s\n", msg, strsignal(sig));
     else
         fprintf(stderr, "%s\n", strsignal(sig));
+}
+
+/* alarm(): WASI has no timer that can interrupt a program, so SIGALRM never arrives. The call
+ * is kept (programs set alarms on paths WASI never takes, e.g. a forking master process) and
+ * keeps POSIX's bookkeeping: it returns the seconds left of the alarm it replaces, and
+ * alarm(0) cancels. The first alarm actually set says on stderr, once, that it will not fire. */
+unsigned alarm(unsigned seconds) {
+    static long long deadline; /* monotonic ns; 0: none set */
+    static int warned;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long t = now.tv_sec * 1000000000LL + now.tv_nsec;
+    unsigned left = 0;
+    if (deadline > t)
+        left = (unsigned)((deadline - t + 999999999LL) / 1000000000LL);
+    deadline = seconds ? t + seconds * 1000000000LL : 0;
+    if (seconds && !warned) {
+        warned = 1;
+        fprintf(stderr, "%s: alarm(%u) set, but WASI delivers no SIGALRM: it will not fire\n",
+                wasock_progname(), seconds);
+    }
+    return left;
 }

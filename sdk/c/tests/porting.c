@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <grp.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,13 +23,21 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/times.h>
+#include <sys/un.h>
 #include <fcntl.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "check.h"
+
+/* The values every Unix gives these (programs assert them: lighttpd). */
+_Static_assert(POLLIN == 0x1 && POLLPRI == 0x2 && POLLOUT == 0x4 && POLLERR == 0x8 &&
+                   POLLHUP == 0x10 && POLLNVAL == 0x20,
+               "poll flags");
+_Static_assert(sizeof(((struct sockaddr_un *)0)->sun_path) == 108, "sun_path");
 
 static volatile sig_atomic_t got;
 static void on_usr1(int sig) { got = sig; }
@@ -200,6 +210,76 @@ int main(int argc, char **argv) {
     close(out);
     unlink(src);
     unlink(dst);
+
+    /* clock ids are integers (POSIX): kept in an int, switched on */
+    int clk = CLOCK_MONOTONIC, which = -1;
+    switch (clk) {
+    case CLOCK_REALTIME: which = 0; break;
+    case CLOCK_MONOTONIC: which = 1; break;
+    }
+    struct timespec t0, t1, res;
+    CHECK("clockid_int", which == 1 && clock_gettime(clk, &t0) == 0 &&
+                             clock_gettime(CLOCK_REALTIME, &t1) == 0 && t1.tv_sec > 1600000000);
+    CHECK("clock_cputime", clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1) == 0 &&
+                               clock_getres(CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0);
+    errno = 0;
+    CHECK("clock_bad", clock_gettime(77, &t1) == -1 && errno == EINVAL &&
+                           clock_nanosleep(77, 0, &res, NULL) == EINVAL);
+    struct timespec ms = {0, 2000000};
+    CHECK("clock_nanosleep", clock_nanosleep(CLOCK_MONOTONIC, 0, &ms, NULL) == 0 &&
+                                 clock_gettime(CLOCK_MONOTONIC, &t1) == 0 &&
+                                 (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) >= 2000000);
+    t1.tv_nsec += 1000000;
+    if (t1.tv_nsec >= 1000000000L) {
+        t1.tv_sec++;
+        t1.tv_nsec -= 1000000000L;
+    }
+    CHECK("clock_nanosleep_abs", clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t1, NULL) == 0 &&
+                                     clock_gettime(CLOCK_MONOTONIC, &t0) == 0 &&
+                                     (t0.tv_sec > t1.tv_sec ||
+                                      (t0.tv_sec == t1.tv_sec && t0.tv_nsec >= t1.tv_nsec)));
+    pthread_condattr_t ca;
+    clockid_t got_clock = -1;
+    CHECK("condattr_init", pthread_condattr_init(&ca) == 0 &&
+                               pthread_condattr_getclock(&ca, &got_clock) == 0 &&
+                               got_clock == CLOCK_REALTIME);
+    CHECK("condattr_clock", pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+                                pthread_condattr_getclock(&ca, &got_clock) == 0 &&
+                                got_clock == CLOCK_MONOTONIC);
+
+    /* poll with the usual values: a file is readable and writable, a negative fd ignored, a
+     * closed one POLLNVAL; `events` is left as given */
+    char tmpl[512];
+    snprintf(tmpl, sizeof tmpl, "%s/tmp-XXXXXX", dir);
+    int tf = mkstemp(tmpl);
+    CHECK("mkstemp", tf >= 0 && strstr(tmpl, "XXXXXX") == NULL && access(tmpl, F_OK) == 0);
+    struct pollfd pf[3] = {{tf, POLLIN | POLLOUT | POLLPRI, 0}, {-1, POLLIN, 0}, {9999, POLLIN, 0}};
+    CHECK("poll_values", poll(pf, 3, 0) == 2 && pf[0].revents == (POLLIN | POLLOUT) &&
+                             pf[0].events == (POLLIN | POLLOUT | POLLPRI) && pf[1].revents == 0 &&
+                             pf[2].revents == POLLNVAL);
+    struct pollfd many[100];
+    for (int i = 0; i < 100; i++)
+        many[i] = (struct pollfd){i == 99 ? tf : -1, POLLOUT, 0};
+    CHECK("poll_many", poll(many, 100, 0) == 1 && many[99].revents == POLLOUT);
+    close(tf);
+    unlink(tmpl);
+    char bad[] = "no-x's";
+    CHECK("mkstemp_einval", mkstemp(bad) == -1 && errno == EINVAL);
+    snprintf(tmpl, sizeof tmpl, "%s/tmp-XXXXXX.log", dir);
+    tf = mkstemps(tmpl, 4);
+    CHECK("mkstemps", tf >= 0 && strcmp(tmpl + strlen(tmpl) - 4, ".log") == 0 && close(tf) == 0 &&
+                          unlink(tmpl) == 0);
+    snprintf(tmpl, sizeof tmpl, "%s/dir-XXXXXX", dir);
+    struct stat st;
+    CHECK("mkdtemp", mkdtemp(tmpl) == tmpl && stat(tmpl, &st) == 0 && S_ISDIR(st.st_mode) &&
+                         rmdir(tmpl) == 0);
+#ifdef __wasi__
+    CHECK("getppid", getppid() == 0);
+    CHECK("fchdir", fchdir(3) == -1 && errno == ENOSYS);
+    CHECK("f_dupfd", fcntl(1, F_DUPFD, 10) == -1 && errno == EINVAL);
+#else
+    CHECK("getppid", getppid() > 0);
+#endif
 
     /* the stack: 512 KiB deep, far past the old 64 KiB */
     CHECK("deep_stack", deep(64) >= 0);

@@ -14,6 +14,8 @@
 #include <grp.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -665,5 +667,163 @@ char *dlerror(void) {
     int f = dl_failed;
     dl_failed = 0;
     return f ? (char *)dl_message : NULL;
+}
+#endif
+
+/* ---- temporary files: a random name for the trailing XXXXXX, created with O_EXCL ---- */
+#ifdef C_mkostemps
+#include <fcntl.h>
+#include <sys/random.h>
+/* Fills the six X's before `suffix` bytes of `t` and calls `make` until a name is free. */
+static int with_temp_name(char *t, int suffix, int (*make)(const char *, int), int flags) {
+    static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    size_t len = strlen(t);
+    if (suffix < 0 || len < (size_t)suffix + 6 || memcmp(t + len - suffix - 6, "XXXXXX", 6) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    char *x = t + len - suffix - 6;
+    for (int tries = 0; tries < 100; tries++) {
+        unsigned char r[6];
+        if (getentropy(r, sizeof r) != 0)
+            return -1;
+        for (int i = 0; i < 6; i++)
+            x[i] = chars[r[i] % (sizeof chars - 1)];
+        int fd = make(t, flags);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    memcpy(x, "XXXXXX", 6);
+    errno = EEXIST;
+    return -1;
+}
+static int make_file(const char *path, int flags) {
+    return open(path, O_RDWR | O_CREAT | O_EXCL | (flags & ~O_ACCMODE), 0600);
+}
+static int make_dir(const char *path, int flags) {
+    (void)flags;
+    return mkdir(path, 0700);
+}
+int mkostemps(char *t, int suffix, int flags) { return with_temp_name(t, suffix, make_file, flags); }
+int mkstemps(char *t, int suffix) { return mkostemps(t, suffix, 0); }
+int mkostemp(char *t, int flags) { return mkostemps(t, 0, flags); }
+int mkstemp(char *t) { return mkostemps(t, 0, 0); }
+char *mkdtemp(char *t) { return with_temp_name(t, 0, make_dir, 0) == 0 ? t : NULL; }
+#endif
+
+/* ---- fchdir: wasi-libc keeps the working directory as a path; an fd's is unknown ---- */
+#ifdef C_fchdir
+int fchdir(int fd) { (void)fd; errno = ENOSYS; return -1; }
+#endif
+
+/* ---- POSIX clock ids: integers (time.h), mapped to wasi-libc's clock pointers ----
+ * The sysroot's headers give clockid_t as an int, as POSIX asks, and rename the calls that
+ * take one to these (`__wasock_clock_gettime`...); libc.a's own, which take wasi-libc's
+ * `const struct __clockid *`, are reached under their own names below. */
+#if defined C_clock_gettime || defined C_clock_getres
+/* CLOCK_* are preview1's clock ids: 0 realtime, 1 monotonic, 2 process, 3 thread CPU time.
+ * A clock the runtime lacks (wasmtime answers EBADF) is EINVAL, as POSIX says. */
+static int clock_errno(__wasi_errno_t e) {
+    return e == __WASI_ERRNO_BADF || e == __WASI_ERRNO_NOTSUP ? EINVAL : e;
+}
+#endif
+#ifdef C_clock_gettime
+int clock_gettime(clockid_t id, struct timespec *ts) {
+    __wasi_timestamp_t t;
+    __wasi_errno_t e = id < 0 ? __WASI_ERRNO_INVAL : __wasi_clock_time_get((__wasi_clockid_t)id, 1, &t);
+    if (e != 0) {
+        errno = clock_errno(e);
+        return -1;
+    }
+    ts->tv_sec = (time_t)(t / 1000000000u);
+    ts->tv_nsec = (long)(t % 1000000000u);
+    return 0;
+}
+#endif
+#ifdef C_clock_getres
+int clock_getres(clockid_t id, struct timespec *ts) {
+    __wasi_timestamp_t t;
+    __wasi_errno_t e = id < 0 ? __WASI_ERRNO_INVAL : __wasi_clock_res_get((__wasi_clockid_t)id, &t);
+    if (e != 0) {
+        errno = clock_errno(e);
+        return -1;
+    }
+    if (ts) {
+        ts->tv_sec = (time_t)(t / 1000000000u);
+        ts->tv_nsec = (long)(t % 1000000000u);
+    }
+    return 0;
+}
+#endif
+#if defined C_clock_nanosleep || defined C_pthread_condattr_clock
+struct __clockid;
+extern const struct __clockid _CLOCK_MONOTONIC, _CLOCK_REALTIME;
+/* wasi-libc's clock for a POSIX id: only these two can be waited on. */
+static const struct __clockid *wasi_clock(clockid_t id) {
+    return id == CLOCK_MONOTONIC ? &_CLOCK_MONOTONIC : id == CLOCK_REALTIME ? &_CLOCK_REALTIME : NULL;
+}
+#endif
+#ifdef C_clock_nanosleep
+int wasilibc_clock_nanosleep(const struct __clockid *, int, const struct timespec *,
+                             struct timespec *) __asm__("clock_nanosleep");
+int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem) {
+    const struct __clockid *c = wasi_clock(id);
+    return c ? wasilibc_clock_nanosleep(c, flags, req, rem) : EINVAL;
+}
+#endif
+#ifdef C_pthread_condattr_clock
+int wasilibc_condattr_setclock(pthread_condattr_t *, const struct __clockid *)
+    __asm__("pthread_condattr_setclock");
+int pthread_condattr_setclock(pthread_condattr_t *a, clockid_t id) {
+    const struct __clockid *c = wasi_clock(id);
+    return c ? wasilibc_condattr_setclock(a, c) : EINVAL;
+}
+/* libc.a's getclock answers 0 and writes nothing; its setclock keeps the clock's preview1 id
+ * where musl does (the low 31 bits; the top one is pshared), which is the POSIX id. */
+int pthread_condattr_getclock(const pthread_condattr_t *restrict a, clockid_t *restrict id) {
+    *id = (clockid_t)(a->__attr & 0x7fffffff);
+    return 0;
+}
+#endif
+
+/* ---- poll() with the usual flag values (poll.h), over libc.a's, whose differ ---- */
+#ifdef C_poll
+int wasilibc_poll(struct pollfd *, nfds_t, int) __asm__("poll");
+/* libc.a's values (wasi-libc's __header_poll.h). */
+enum { W_RDNORM = 0x1, W_WRNORM = 0x2, W_ERR = 0x1000, W_HUP = 0x2000, W_NVAL = 0x4000 };
+int poll(struct pollfd *fds, nfds_t n, int timeout) {
+    /* A copy, not the caller's array rewritten in place: POSIX leaves `events` untouched. */
+    struct pollfd small[64], *w = small;
+    if (n > sizeof small / sizeof small[0]) {
+        w = n <= SIZE_MAX / sizeof *w ? malloc(n * sizeof *w) : NULL;
+        if (!w) {
+            errno = ENOMEM;
+            return -1;
+        }
+    }
+    for (nfds_t i = 0; i < n; i++) {
+        short e = fds[i].events;
+        w[i].fd = fds[i].fd;
+        w[i].events = (short)((e & (POLLIN | POLLRDNORM) ? W_RDNORM : 0) |
+                              (e & (POLLOUT | POLLWRNORM) ? W_WRNORM : 0));
+        w[i].revents = 0;
+    }
+    int r = wasilibc_poll(w, n, timeout);
+    int saved = errno;
+    if (r >= 0) {
+        for (nfds_t i = 0; i < n; i++) {
+            short e = fds[i].events, x = w[i].revents, out = 0;
+            if (x & W_RDNORM)
+                out |= e & (POLLIN | POLLRDNORM);
+            if (x & W_WRNORM)
+                out |= e & (POLLOUT | POLLWRNORM);
+            out |= (x & W_ERR ? POLLERR : 0) | (x & W_HUP ? POLLHUP : 0) | (x & W_NVAL ? POLLNVAL : 0);
+            fds[i].revents = out;
+        }
+    }
+    if (w != small)
+        free(w);
+    errno = saved;
+    return r;
 }
 #endif

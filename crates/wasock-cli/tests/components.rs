@@ -543,7 +543,8 @@ fn components_that_cannot_run_fail_with_one_line_naming_why() {
         (
             "http.wasm",
             http,
-            "wasock: cannot run the component: component imports instance `wasi:http/types@0.2.0`",
+            "wasock: cannot run the component: component imports instance `wasi:http/types@0.2.0`, \
+             but a matching implementation was not found in the linker",
         ),
         (
             "library.wasm",
@@ -563,6 +564,9 @@ fn components_that_cannot_run_fail_with_one_line_naming_why() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(stderr.lines().count(), 1, "{}", show(&out));
         assert!(stderr.contains(needle), "{needle}: {}", show(&out));
+        if file == "http.wasm" {
+            assert!(stderr.contains("wasock does not provide wasi:http"), "{}", show(&out));
+        }
     }
 }
 

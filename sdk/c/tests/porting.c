@@ -38,6 +38,7 @@ _Static_assert(POLLIN == 0x1 && POLLPRI == 0x2 && POLLOUT == 0x4 && POLLERR == 0
                    POLLHUP == 0x10 && POLLNVAL == 0x20,
                "poll flags");
 _Static_assert(sizeof(((struct sockaddr_un *)0)->sun_path) == 108, "sun_path");
+_Static_assert(sizeof(struct sockaddr_storage) >= sizeof(struct sockaddr_un), "storage holds all");
 
 static volatile sig_atomic_t got;
 static void on_usr1(int sig) { got = sig; }
@@ -274,7 +275,8 @@ int main(int argc, char **argv) {
     CHECK("mkdtemp", mkdtemp(tmpl) == tmpl && stat(tmpl, &st) == 0 && S_ISDIR(st.st_mode) &&
                          rmdir(tmpl) == 0);
 #ifdef __wasi__
-    CHECK("getppid", getppid() == 0);
+    CHECK("getppid", getppid() == 1 && kill(getppid(), 0) == -1 && errno == ESRCH);
+    CHECK("clock_nanosleep_cputime", clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 0, &ms, NULL) == ENOTSUP);
     CHECK("fchdir", fchdir(3) == -1 && errno == ENOSYS);
     CHECK("f_dupfd", fcntl(1, F_DUPFD, 10) == -1 && errno == EINVAL);
 #else

@@ -7,7 +7,8 @@
 #      find_package(wamr-wasi-socket) work, the examples build (wasip1 and wasip1-threads) and
 #      import only ABI functions (docs/socket-abi.md); the examples and sdk_behaviour.c build
 #      natively with cc;
-#   5. porting.c (what ported programs use around sockets: the emulation libraries, the compat
+#   5. own_defs.c (a port's own shims next to the SDK's; strict C11 clock ids) and porting.c
+#      (what ported programs use around sockets: the emulation libraries, the compat
 #      stubs in libc.a, inet_addr, CMSG_*, socketpair, a 512 KiB stack) builds with only
 #      wasi-sdk's flags through scripts/wasi-cc (both targets), through CMake, and natively;
 #      thread_stacks.c: 200 threads alive at once with the default 1 MiB stacks;
@@ -116,6 +117,13 @@ cmake -S "$out/porting-cmake" -B "$out/porting-cmake/build" -DCMAKE_TOOLCHAIN_FI
     || { cat "$out/porting-cmake.log"; exit 1; }
 echo ok
 
+step "own_defs.c: a port's own alarm/getppid/mkstemp next to the SDK's; strict C11 clock ids"
+"$cc" -O2 -Wall -Wextra -Werror "$here/own_defs.c" -o "$out/own_defs.wasm"
+printf '#include <time.h>\nint main(void) { return CLOCK_MONOTONIC + CLOCK_REALTIME + TIMER_ABSTIME - 2; }\n' \
+    >"$out/strict_c11.c"
+"$cc" -std=c11 -Wall -Wextra -Werror "$out/strict_c11.c" -o "$out/strict_c11.wasm"
+echo ok
+
 step "plain_sockets.c: sockets with no SDK header, flag or library, wasi-cc (both targets) and CMake"
 "$cc" -Wall -Wextra -Werror "$here/plain_sockets.c" -o "$out/plain_sockets.wasm"
 "$cc" --threads -Wall -Wextra -Werror "$here/plain_sockets.c" -o "$out/plain_sockets-threads.wasm"
@@ -200,6 +208,10 @@ if command -v wasmtime >/dev/null; then
     grep -q '^unchanged: all ok$' "$out/unchanged.txt"
     echo "ok unchanged.wasm under wasmtime ($(grep -c '^ok ' "$out/unchanged.txt") checks)"
 fi
+"$wasock" --dir="$out/porting-dir" "$out/own_defs.wasm" "$out/porting-dir" >"$out/own_defs.txt" 2>&1 \
+    || { cat "$out/own_defs.txt"; exit 1; }
+grep -q '^own_defs: all ok$' "$out/own_defs.txt"
+echo "ok own_defs.wasm ($(grep -c '^ok ' "$out/own_defs.txt") checks)"
 for m in "$out/plain_sockets.wasm" "$out/plain_sockets-threads.wasm" "$out/plain-cmake/build/plain_sockets.wasm"; do
     "$wasock" --addr-pool=127.0.0.1/32 --allow-resolve=localhost "$m" >"$out/plain.txt" 2>&1 \
         || { cat "$out/plain.txt"; exit 1; }

@@ -95,11 +95,15 @@ fn runnable(
 ) -> Result<CommandPre<ComponentHost>> {
     let pre = linker.instantiate_pre(component).map_err(|e| {
         // wasmtime names the first import it cannot satisfy.
-        Error::Component(format!(
-            "cannot run the component: {}; wasock provides the WASI 0.2 interfaces wasi:cli, \
-             wasi:io, wasi:clocks, wasi:random, wasi:filesystem and wasi:sockets, nothing else",
-            one_line(&e)
-        ))
+        let why = one_line(&e);
+        let what = if why.contains("wasi:http/") {
+            "wasock does not provide wasi:http (programs that use it, and wasi:http proxies, \
+             cannot run under it)"
+        } else {
+            "wasock provides WASI 0.2's wasi:cli, wasi:io, wasi:clocks, wasi:random, \
+             wasi:filesystem and wasi:sockets"
+        };
+        Error::Component(format!("cannot run the component: {why}; {what}"))
     })?;
     let exports_run = component
         .component_type()
@@ -107,8 +111,8 @@ fn runnable(
         .any(|(name, _)| name.starts_with("wasi:cli/run@0.2."));
     if !exports_run {
         return Err(Error::Component(
-            "the component exports no `wasi:cli/run@0.2`: it is not a command (a library, or \
-             a `wasi:http` proxy?); build a program with a `main`, e.g. a binary crate with \
+            "the component exports no `wasi:cli/run@0.2`: it is not a command (a library?); \
+             build a program with a `main`, e.g. a binary crate with \
              `cargo build --target wasm32-wasip2`"
                 .into(),
         ));

@@ -704,11 +704,14 @@ static int make_dir(const char *path, int flags) {
     (void)flags;
     return mkdir(path, 0700);
 }
-int mkostemps(char *t, int suffix, int flags) { return with_temp_name(t, suffix, make_file, flags); }
-int mkstemps(char *t, int suffix) { return mkostemps(t, suffix, 0); }
-int mkostemp(char *t, int flags) { return mkostemps(t, 0, flags); }
-int mkstemp(char *t) { return mkostemps(t, 0, 0); }
-char *mkdtemp(char *t) { return with_temp_name(t, 0, make_dir, 0) == 0 ? t : NULL; }
+/* Weak, as the five share this member: a port that defines one of them itself still links. */
+__attribute__((weak)) int mkostemps(char *t, int suffix, int flags) {
+    return with_temp_name(t, suffix, make_file, flags);
+}
+__attribute__((weak)) int mkstemps(char *t, int suffix) { return with_temp_name(t, suffix, make_file, 0); }
+__attribute__((weak)) int mkostemp(char *t, int flags) { return with_temp_name(t, 0, make_file, flags); }
+__attribute__((weak)) int mkstemp(char *t) { return with_temp_name(t, 0, make_file, 0); }
+__attribute__((weak)) char *mkdtemp(char *t) { return with_temp_name(t, 0, make_dir, 0) == 0 ? t : NULL; }
 #endif
 
 /* ---- fchdir: wasi-libc keeps the working directory as a path; an fd's is unknown ---- */
@@ -768,7 +771,9 @@ int wasilibc_clock_nanosleep(const struct __clockid *, int, const struct timespe
                              struct timespec *) __asm__("clock_nanosleep");
 int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem) {
     const struct __clockid *c = wasi_clock(id);
-    return c ? wasilibc_clock_nanosleep(c, flags, req, rem) : EINVAL;
+    if (!c) /* POSIX: ENOTSUP for the process's CPU-time clock, EINVAL for the others */
+        return id == CLOCK_PROCESS_CPUTIME_ID ? ENOTSUP : EINVAL;
+    return wasilibc_clock_nanosleep(c, flags, req, rem);
 }
 #endif
 #ifdef C_pthread_condattr_clock

@@ -298,6 +298,7 @@ void psignal(int sig, const char *msg) {
  * is kept (programs set alarms on paths WASI never takes, e.g. a forking master process) and
  * keeps POSIX's bookkeeping: it returns the seconds left of the alarm it replaces, and
  * alarm(0) cancels. The first alarm actually set says on stderr, once, that it will not fire. */
+__attribute__((weak)) /* a port's own alarm() wins */
 unsigned alarm(unsigned seconds) {
     static long long deadline; /* monotonic ns; 0: none set */
     static int warned;

@@ -11,11 +11,12 @@ range, the server's CPU time per operation (user + system, from /proc: what the 
 which load from other work on a shared machine disturbs far less than throughput), and one JSON
 line.
 
-    python3 bench/ports.py --darkhttpd DIR --microsocks DIR --civetweb DIR [--rounds 5]
-        [--seconds 5] [--only TEXT] [--musl]
+    python3 bench/ports.py --darkhttpd DIR --microsocks DIR --civetweb DIR --mongoose DIR
+        [--rounds 5] [--seconds 5] [--only TEXT] [--musl]
 
 Sources: github.com/emikulic/darkhttpd (ISC), github.com/rofl0r/microsocks (MIT),
-github.com/civetweb/civetweb (MIT; a release tag, e.g. v1.16). They are not part of this
+github.com/civetweb/civetweb (MIT; a release tag, e.g. v1.16), github.com/cesanta/mongoose
+(GPLv2 or commercial; its tutorials/http/http-server). They are not part of this
 repository: clone them anywhere and pass the directories. Needs wrk and curl
 (`apt-get install wrk curl`).
 """
@@ -55,6 +56,14 @@ PROGRAMS = {
                        cflags="-O2", ldflags=""),
     "civetweb": dict(binary="civetweb", threads=True, make=["NO_SSL=1", "NO_CGI=1"],
                      cflags="", ldflags=""),  # its Makefile adds -O2
+    # Its HTTP server tutorial, built by the tutorial's Makefile, which sets CFLAGS itself
+    # (`-g`, no optimisation): -O2 goes on the make command line, and MG_ARCH_UNIX is
+    # mongoose's own build option for a Unix it does not detect (it tests `__unix__`). Only
+    # the library and the tutorial are copied (the tutorials hold vendors' SDKs).
+    "mongoose": dict(binary="example", threads=False, subdir="tutorials/http/http-server",
+                     copy=["mongoose.c", "mongoose.h", "tutorials/http/http-server"],
+                     make=["CFLAGS=-O2 -I.", "CFLAGS_EXTRA=-DMG_ARCH=MG_ARCH_UNIX -DMG_TLS=MG_TLS_BUILTIN"],
+                     cflags="", ldflags=""),
 }
 
 
@@ -65,7 +74,16 @@ def build(name, src, kinds):
     for kind in kinds:
         dst = OUT / f"{name}-{kind}"
         shutil.rmtree(dst, ignore_errors=True)
-        shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".git"))
+        if "copy" in p:
+            for rel in p["copy"]:
+                (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+                if (Path(src) / rel).is_dir():
+                    shutil.copytree(Path(src) / rel, dst / rel)
+                else:
+                    shutil.copy(Path(src) / rel, dst / rel)
+        else:
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".git"))
+        work = dst / p.get("subdir", "")
         env = dict(os.environ)
         env.pop("CFLAGS", None), env.pop("LDFLAGS", None)
         if kind == "native":
@@ -85,11 +103,11 @@ def build(name, src, kinds):
         log = dst / "build.log"
         with open(log, "w") as f:
             # whatever the source directory held from an earlier build goes first
-            subprocess.run(["make", "clean"], cwd=dst, env=env, stdout=f, stderr=subprocess.STDOUT)
-            r = subprocess.run(cmd, cwd=dst, env=env, stdout=f, stderr=subprocess.STDOUT)
+            subprocess.run(["make", "clean"], cwd=work, env=env, stdout=f, stderr=subprocess.STDOUT)
+            r = subprocess.run(cmd, cwd=work, env=env, stdout=f, stderr=subprocess.STDOUT)
         if r.returncode != 0:
             sys.exit(f"ports: building {name} ({kind}) failed; see {log}")
-        built[kind] = dst / p["binary"]
+        built[kind] = work / p["binary"]
     return built
 
 
@@ -241,7 +259,8 @@ def main():
     for n, src in srcs.items():
         if a.no_build:
             builds[n] = {"version": git_rev(src)}
-            builds[n].update({k: OUT / f"{n}-{k}" / PROGRAMS[n]["binary"] for k in kinds})
+            builds[n].update({k: OUT / f"{n}-{k}" / PROGRAMS[n].get("subdir", "") / PROGRAMS[n]["binary"]
+                              for k in kinds})
         else:
             builds[n] = build(n, src, kinds)
         for k in (f"{k}_command" for k in kinds):
@@ -276,6 +295,14 @@ def main():
         loads.append(("civetweb 1 KiB, 20 conns", "req/s", "civetweb", civet,
                       lambda s: wrk(f"http://127.0.0.1:{s.port}/1k.html", 20, a.seconds), per_second))
         loads.append(("civetweb 1 MiB, 4 conns", "req/s", "civetweb", civet,
+                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1m.bin", 4, a.seconds), per_second))
+    if "mongoose" in builds:
+        b = builds["mongoose"]
+        def mongoose(kind, port=18205, b=b):
+            return Server(kind, b[kind], ["-l", f"http://127.0.0.1:{port}", "-d", str(www)], port, www)
+        loads.append(("mongoose 1 KiB, 50 conns", "req/s", "mongoose", mongoose,
+                      lambda s: wrk(f"http://127.0.0.1:{s.port}/1k.html", 50, a.seconds), per_second))
+        loads.append(("mongoose 1 MiB, 4 conns", "req/s", "mongoose", mongoose,
                       lambda s: wrk(f"http://127.0.0.1:{s.port}/1m.bin", 4, a.seconds), per_second))
     if "microsocks" in builds:
         b = builds["microsocks"]

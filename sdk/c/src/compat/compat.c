@@ -729,6 +729,10 @@ int fchdir(int fd) { (void)fd; errno = ENOSYS; return -1; }
 static int clock_errno(__wasi_errno_t e) {
     return e == __WASI_ERRNO_BADF || e == __WASI_ERRNO_NOTSUP ? EINVAL : e;
 }
+static void to_timespec(__wasi_timestamp_t t, struct timespec *ts) {
+    ts->tv_sec = (time_t)(t / 1000000000u);
+    ts->tv_nsec = (long)(t % 1000000000u);
+}
 #endif
 #ifdef C_clock_gettime
 int clock_gettime(clockid_t id, struct timespec *ts) {
@@ -738,8 +742,7 @@ int clock_gettime(clockid_t id, struct timespec *ts) {
         errno = clock_errno(e);
         return -1;
     }
-    ts->tv_sec = (time_t)(t / 1000000000u);
-    ts->tv_nsec = (long)(t % 1000000000u);
+    to_timespec(t, ts);
     return 0;
 }
 #endif
@@ -751,10 +754,8 @@ int clock_getres(clockid_t id, struct timespec *ts) {
         errno = clock_errno(e);
         return -1;
     }
-    if (ts) {
-        ts->tv_sec = (time_t)(t / 1000000000u);
-        ts->tv_nsec = (long)(t % 1000000000u);
-    }
+    if (ts)
+        to_timespec(t, ts);
     return 0;
 }
 #endif

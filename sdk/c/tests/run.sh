@@ -16,6 +16,7 @@
 #      honestly, strcasestr, realpath of a --dir preopen) builds with no flags at all;
 #      plain_sockets.c (socket, bind, accept, UDP, options, getaddrinfo) with only the system
 #      headers: no SDK header, flag or library (libc.a holds the socket layer);
+#      printf.c: the SDK's printf against musl's (fixed cases and 200,000 random specs);
 #   6. with a wasock binary ($WASOCK, or target/{release,debug}/wasock): sdk_behaviour.wasm,
 #      sockopts.wasm and the porting builds run and pass (natively too).
 # usage: sdk/c/tests/run.sh [BUILD_DIR]     (default target/sdk-c-tests)
@@ -124,6 +125,11 @@ printf '#include <time.h>\nint main(void) { return CLOCK_MONOTONIC + CLOCK_REALT
 "$cc" -std=c11 -Wall -Wextra -Werror "$out/strict_c11.c" -o "$out/strict_c11.wasm"
 echo ok
 
+step "printf.c: the SDK's printf against musl's (both targets)"
+"$cc" -O2 -Wall -Wextra -Werror "$here/printf.c" -o "$out/printf.wasm"
+"$cc" --threads -O2 -Wall -Wextra -Werror "$here/printf.c" -o "$out/printf-threads.wasm"
+echo ok
+
 step "plain_sockets.c: sockets with no SDK header, flag or library, wasi-cc (both targets) and CMake"
 "$cc" -Wall -Wextra -Werror "$here/plain_sockets.c" -o "$out/plain_sockets.wasm"
 "$cc" --threads -Wall -Wextra -Werror "$here/plain_sockets.c" -o "$out/plain_sockets-threads.wasm"
@@ -162,6 +168,7 @@ $ncc -O2 -Wall -Wextra -Werror -pthread -o "$out/native/thread_stacks" "$here/th
 # glibc declares strcasestr only under _GNU_SOURCE (the sysroot, as the BSDs, by default)
 $ncc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$out/native/unchanged" "$here/unchanged.c"
 $ncc -O2 -Wall -Wextra -Werror -o "$out/native/plain_sockets" "$here/plain_sockets.c"
+$ncc -O2 -Wall -Wextra -Werror -o "$out/native/printf" "$here/printf.c"
 echo ok
 
 wasock=${WASOCK:-}
@@ -219,6 +226,12 @@ for m in "$out/plain_sockets.wasm" "$out/plain_sockets-threads.wasm" "$out/plain
     echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/plain.txt") checks)"
 done
 "$out/native/plain_sockets" >/dev/null || { "$out/native/plain_sockets"; exit 1; }
+for m in "$out/printf.wasm" "$out/printf-threads.wasm"; do
+    "$wasock" "$m" >"$out/printf.txt" 2>&1 || { cat "$out/printf.txt"; exit 1; }
+    grep -q '^ok 200,000 random specs$' "$out/printf.txt"
+    echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/printf.txt") checks)"
+done
+"$out/native/printf" >/dev/null || { "$out/native/printf"; exit 1; }
 "$out/native/thread_stacks" >/dev/null || { "$out/native/thread_stacks"; exit 1; }
 "$wasock" "$out/thread_stacks.wasm" >"$out/thread_stacks.txt" || { cat "$out/thread_stacks.txt"; exit 1; }
 cat "$out/thread_stacks.txt"

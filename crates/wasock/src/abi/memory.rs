@@ -143,15 +143,22 @@ impl<'a> GuestMemory<'a> {
         Ok(&rest[..nul])
     }
 
-    /// Decodes a `ciovec` array (8 bytes each: buf u32, buf_len u32) into slices.
+    /// Decodes a `ciovec` array (8 bytes each: buf u32, buf_len u32) into slices, leaving out
+    /// empty ones.
+    ///
+    /// They change nothing a write does, and dropping them turns stdio's usual pair (its empty
+    /// buffer plus the new bytes) into the single buffer that `write(2)` takes.
     pub fn ciovecs(&self, ptr: u32, count: u32) -> WasiResult<IoVecs<IoSlice<'a>>> {
         let raw = self.slice(ptr, count.checked_mul(8).ok_or(Errno::Fault)?)?;
-        raw.chunks_exact(8)
-            .map(|iov| {
-                let (buf, len) = iovec_fields(iov);
-                Ok(IoSlice::new(self.slice(buf, len)?))
-            })
-            .collect()
+        let mut out = IoVecs::new();
+        for iov in raw.chunks_exact(8) {
+            let (buf, len) = iovec_fields(iov);
+            let slice = self.slice(buf, len)?;
+            if !slice.is_empty() {
+                out.push(IoSlice::new(slice));
+            }
+        }
+        Ok(out)
     }
 
     /// Decodes an `iovec` array into mutable slices.
@@ -233,6 +240,12 @@ mod tests {
         assert_eq!(v.iter().map(|s| s.len()).collect::<Vec<_>>(), vec![4, 8]);
         drop(v);
         assert_eq!(m.ciovecs(0, 2).unwrap().len(), 2);
+        // an empty buffer is left out (but still checked)
+        m.write(12, &[0, 0, 0, 0]).unwrap();
+        assert_eq!(m.ciovecs(0, 2).unwrap().len(), 1);
+        m.write(8, &[99, 0, 0, 0]).unwrap();
+        assert_eq!(m.ciovecs(0, 2).unwrap_err(), Errno::Fault);
+        m.write(8, &[40, 0, 0, 0, 8, 0, 0, 0]).unwrap();
         // overlapping buffers: only the first is used
         m.write(8, &[34, 0, 0, 0, 8, 0, 0, 0]).unwrap();
         assert_eq!(m.iovecs_mut(0, 2).unwrap().len(), 1);

@@ -465,8 +465,9 @@ pub fn fd_write(
     let e = entry(cx, fd, rights::FD_WRITE)?;
     let n = match &e.desc {
         Descriptor::Socket(s) => crate::net::io::send_vectored(s, &bufs)?,
-        // One buffer (what write() and stdio pass): write(2) skips writev(2)'s iovec import,
-        // a sixth of a small write's cost (a program logging byte by byte pays it per byte).
+        // One buffer (what write() passes, and stdio once its empty buffer is left out):
+        // write(2) skips writev(2)'s iovec import, a sixth of a small write's cost (a program
+        // logging byte by byte pays it per byte).
         _ => match &bufs[..] {
             [buf] => rustix::io::write(e.as_fd(), buf)?,
             bufs => rustix::io::writev(e.as_fd(), bufs)?,

@@ -36,20 +36,46 @@ struct out {
     size_t len;
 };
 
-static void put(struct out *o, const char *s, size_t n) {
+/* Most pieces are a few bytes: copied inline, they cost less than a call to memcpy (musl's,
+ * compiled to wasm). no_builtin keeps clang from turning the loops back into such calls. */
+__attribute__((no_builtin("memcpy"))) static void put(struct out *o, const char *s, size_t n) {
     if (o->len < o->cap) {
-        size_t room = o->cap - o->len;
-        memcpy(o->buf + o->len, s, n < room ? n : room);
+        size_t room = o->cap - o->len, k = n < room ? n : room;
+        char *d = o->buf + o->len;
+        if (k > 32)
+            memcpy(d, s, k);
+        else
+            for (size_t i = 0; i < k; i++)
+                d[i] = s[i];
     }
     o->len += n;
 }
 
-static void fill(struct out *o, char c, size_t n) {
+__attribute__((no_builtin("memset"))) static void fill(struct out *o, char c, size_t n) {
     if (o->len < o->cap) {
-        size_t room = o->cap - o->len;
-        memset(o->buf + o->len, c, n < room ? n : room);
+        size_t room = o->cap - o->len, k = n < room ? n : room;
+        char *d = o->buf + o->len;
+        if (k > 32)
+            memset(d, c, k);
+        else
+            for (size_t i = 0; i < k; i++)
+                d[i] = c;
     }
     o->len += n;
+}
+
+/* A whole string, read once (strlen and a copy would read it twice). -1 past INT_MAX. */
+static int put_str(struct out *o, const char *a) {
+    size_t room = o->len < o->cap ? o->cap - o->len : 0, i = 0;
+    char *d = o->buf + o->len;
+    for (; i < room && a[i]; i++)
+        d[i] = a[i];
+    if (a[i])
+        i += strlen(a + i);
+    if (i > INT_MAX - o->len)
+        return -1;
+    o->len += i;
+    return 0;
 }
 
 /* Digits of x, written backwards ending at z; none for 0 (the precision supplies it, as in
@@ -244,6 +270,11 @@ static int format(struct out *o, const char *fmt, va_list *ap) {
             a = va_arg(*ap, char *);
             if (!a)
                 a = "(null)";
+            if (!w && p < 0) {
+                if (put_str(o, a) < 0)
+                    return -1;
+                continue;
+            }
             size_t n = p < 0 ? strlen(a) : strnlen(a, (size_t)p);
             if (n > INT_MAX)
                 return -1;
@@ -263,14 +294,16 @@ static int format(struct out *o, const char *fmt, va_list *ap) {
             return -1;
         size_t body = pl + (size_t)p;
         size_t pad = (size_t)w > body ? (size_t)w - body : 0;
-        if (!(fl & (LEFT | ZERO)))
+        if (pad && !(fl & (LEFT | ZERO)))
             fill(o, ' ', pad);
-        put(o, prefix, pl);
-        if (fl & ZERO)
+        if (pl)
+            put(o, prefix, pl);
+        if (pad && (fl & ZERO))
             fill(o, '0', pad);
-        fill(o, '0', (size_t)p - n);
+        if ((size_t)p > n)
+            fill(o, '0', (size_t)p - n);
         put(o, a, n);
-        if (fl & LEFT)
+        if (pad && (fl & LEFT))
             fill(o, ' ', pad);
         if (o->len > INT_MAX)
             return -1;

@@ -371,7 +371,7 @@ struct hostent *gethostbyname(const char *name);
 int32_t __imported_wasi_snapshot_preview1_sock_accept(int32_t arg0, int32_t arg1, int32_t arg2)
     _WASI_SOCK_IMPORT("sock_accept");
 
-static inline __wasi_errno_t __wasi_sock_accept(__wasi_fd_t fd, __wasi_fdflags_t flags, __wasi_fd_t *fd_new)
+static __inline__ __wasi_errno_t __wasi_sock_accept(__wasi_fd_t fd, __wasi_fdflags_t flags, __wasi_fd_t *fd_new)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_accept((int32_t)fd, (int32_t)flags,
                                                                          _WASI_SOCK_PTR(fd_new));
@@ -381,7 +381,7 @@ static inline __wasi_errno_t __wasi_sock_accept(__wasi_fd_t fd, __wasi_fdflags_t
 /* (fd, *__wasi_addr_t out): local address (getsockname). */
 int32_t __imported_wasi_snapshot_preview1_sock_addr_local(int32_t arg0, int32_t arg1)
     _WASI_SOCK_IMPORT("sock_addr_local");
-static inline __wasi_errno_t __wasi_sock_addr_local(__wasi_fd_t fd, __wasi_addr_t *addr)
+static __inline__ __wasi_errno_t __wasi_sock_addr_local(__wasi_fd_t fd, __wasi_addr_t *addr)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_addr_local((int32_t)fd, _WASI_SOCK_PTR(addr));
 }
@@ -389,7 +389,7 @@ static inline __wasi_errno_t __wasi_sock_addr_local(__wasi_fd_t fd, __wasi_addr_
 /* (fd, *__wasi_addr_t out): peer address (getpeername). */
 int32_t __imported_wasi_snapshot_preview1_sock_addr_remote(int32_t arg0, int32_t arg1)
     _WASI_SOCK_IMPORT("sock_addr_remote");
-static inline __wasi_errno_t __wasi_sock_addr_remote(__wasi_fd_t fd, __wasi_addr_t *addr)
+static __inline__ __wasi_errno_t __wasi_sock_addr_remote(__wasi_fd_t fd, __wasi_addr_t *addr)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_addr_remote((int32_t)fd, _WASI_SOCK_PTR(addr));
 }
@@ -400,7 +400,7 @@ static inline __wasi_errno_t __wasi_sock_addr_remote(__wasi_fd_t fd, __wasi_addr
 int32_t __imported_wasi_snapshot_preview1_sock_addr_resolve(int32_t arg0, int32_t arg1, int32_t arg2, int32_t arg3,
                                                             int32_t arg4, int32_t arg5)
     _WASI_SOCK_IMPORT("sock_addr_resolve");
-static inline __wasi_errno_t __wasi_sock_addr_resolve(const char *host, const char *service,
+static __inline__ __wasi_errno_t __wasi_sock_addr_resolve(const char *host, const char *service,
                                                       __wasi_addr_info_hints_t *hints, __wasi_addr_info_t *addr_info,
                                                       __wasi_size_t addr_info_size, __wasi_size_t *max_info_size)
 {
@@ -411,7 +411,7 @@ static inline __wasi_errno_t __wasi_sock_addr_resolve(const char *host, const ch
 
 /* (fd, *__wasi_addr_t in) */
 int32_t __imported_wasi_snapshot_preview1_sock_bind(int32_t arg0, int32_t arg1) _WASI_SOCK_IMPORT("sock_bind");
-static inline __wasi_errno_t __wasi_sock_bind(__wasi_fd_t fd, __wasi_addr_t *addr)
+static __inline__ __wasi_errno_t __wasi_sock_bind(__wasi_fd_t fd, __wasi_addr_t *addr)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_bind((int32_t)fd, _WASI_SOCK_PTR(addr));
 }
@@ -419,7 +419,7 @@ static inline __wasi_errno_t __wasi_sock_bind(__wasi_fd_t fd, __wasi_addr_t *add
 /* (fd, ciovec[], n, siflags, *dest, *sent) */
 int32_t __imported_wasi_snapshot_preview1_sock_send_to(int32_t arg0, int32_t arg1, int32_t arg2, int32_t arg3,
                                                        int32_t arg4, int32_t arg5) _WASI_SOCK_IMPORT("sock_send_to");
-static inline __wasi_errno_t __wasi_sock_send_to(__wasi_fd_t fd, const __wasi_ciovec_t *si_data, uint32_t si_data_len,
+static __inline__ __wasi_errno_t __wasi_sock_send_to(__wasi_fd_t fd, const __wasi_ciovec_t *si_data, uint32_t si_data_len,
                                                  __wasi_siflags_t si_flags, const __wasi_addr_t *dest_addr,
                                                  uint32_t *so_data_len)
 {
@@ -432,7 +432,7 @@ static inline __wasi_errno_t __wasi_sock_send_to(__wasi_fd_t fd, const __wasi_ci
 int32_t __imported_wasi_snapshot_preview1_sock_recv_from(int32_t arg0, int32_t arg1, int32_t arg2, int32_t arg3,
                                                          int32_t arg4, int32_t arg5)
     _WASI_SOCK_IMPORT("sock_recv_from");
-static inline __wasi_errno_t __wasi_sock_recv_from(__wasi_fd_t fd, __wasi_ciovec_t *ri_data, uint32_t ri_data_len,
+static __inline__ __wasi_errno_t __wasi_sock_recv_from(__wasi_fd_t fd, __wasi_ciovec_t *ri_data, uint32_t ri_data_len,
                                                    __wasi_riflags_t ri_flags, __wasi_addr_t *src_addr,
                                                    uint32_t *ro_data_len)
 {
@@ -443,21 +443,21 @@ static inline __wasi_errno_t __wasi_sock_recv_from(__wasi_fd_t fd, __wasi_ciovec
 
 /* (fd). WAMR always answers ENOSYS; wasock closes. Use close() instead. */
 int32_t __imported_wasi_snapshot_preview1_sock_close(int32_t arg0) _WASI_SOCK_IMPORT("sock_close");
-static inline __wasi_errno_t __wasi_sock_close(__wasi_fd_t fd)
+static __inline__ __wasi_errno_t __wasi_sock_close(__wasi_fd_t fd)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_close((int32_t)fd);
 }
 
 /* (fd, *__wasi_addr_t in) */
 int32_t __imported_wasi_snapshot_preview1_sock_connect(int32_t arg0, int32_t arg1) _WASI_SOCK_IMPORT("sock_connect");
-static inline __wasi_errno_t __wasi_sock_connect(__wasi_fd_t fd, __wasi_addr_t *addr)
+static __inline__ __wasi_errno_t __wasi_sock_connect(__wasi_fd_t fd, __wasi_addr_t *addr)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_connect((int32_t)fd, _WASI_SOCK_PTR(addr));
 }
 
 /* (fd, backlog) */
 int32_t __imported_wasi_snapshot_preview1_sock_listen(int32_t arg0, int32_t arg1) _WASI_SOCK_IMPORT("sock_listen");
-static inline __wasi_errno_t __wasi_sock_listen(__wasi_fd_t fd, __wasi_size_t backlog)
+static __inline__ __wasi_errno_t __wasi_sock_listen(__wasi_fd_t fd, __wasi_size_t backlog)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_listen((int32_t)fd, (int32_t)backlog);
 }
@@ -465,7 +465,7 @@ static inline __wasi_errno_t __wasi_sock_listen(__wasi_fd_t fd, __wasi_size_t ba
 /* (poolfd, af, socktype, *fd). poolfd is ignored by the hosts; pass -1. */
 int32_t __imported_wasi_snapshot_preview1_sock_open(int32_t arg0, int32_t arg1, int32_t arg2, int32_t arg3)
     _WASI_SOCK_IMPORT("sock_open");
-static inline __wasi_errno_t __wasi_sock_open(__wasi_fd_t fd, __wasi_address_family_t af, __wasi_sock_type_t socktype,
+static __inline__ __wasi_errno_t __wasi_sock_open(__wasi_fd_t fd, __wasi_address_family_t af, __wasi_sock_type_t socktype,
                                               __wasi_fd_t *sockfd)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_open((int32_t)fd, (int32_t)af, (int32_t)socktype,
@@ -483,12 +483,12 @@ static inline __wasi_errno_t __wasi_sock_open(__wasi_fd_t fd, __wasi_address_fam
 /* set(fd, value) / get(fd, *value) */
 #define _WASI_SOCK_OPT(name, type)                                                                        \
     _WASI_SOCK_OPT_IMPORTS(name)                                                                          \
-    static inline __wasi_errno_t __wasi_sock_set_##name(__wasi_fd_t fd, type option)                      \
+    static __inline__ __wasi_errno_t __wasi_sock_set_##name(__wasi_fd_t fd, type option)                      \
     {                                                                                                     \
         return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_set_##name((int32_t)fd,              \
                                                                                  (int32_t)option);         \
     }                                                                                                     \
-    static inline __wasi_errno_t __wasi_sock_get_##name(__wasi_fd_t fd, type *option)                     \
+    static __inline__ __wasi_errno_t __wasi_sock_get_##name(__wasi_fd_t fd, type *option)                     \
     {                                                                                                     \
         return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_get_##name((int32_t)fd,              \
                                                                                  _WASI_SOCK_PTR(option));  \
@@ -519,26 +519,26 @@ _WASI_SOCK_OPT(ip_multicast_ttl, uint8_t)
 /* Timeouts in microseconds (0 = none): the setter's value is an i64. */
 int32_t __imported_wasi_snapshot_preview1_sock_set_recv_timeout(int32_t arg0, int64_t arg1)
     _WASI_SOCK_IMPORT("sock_set_recv_timeout");
-static inline __wasi_errno_t __wasi_sock_set_recv_timeout(__wasi_fd_t fd, uint64_t timeout_us)
+static __inline__ __wasi_errno_t __wasi_sock_set_recv_timeout(__wasi_fd_t fd, uint64_t timeout_us)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_set_recv_timeout((int32_t)fd, (int64_t)timeout_us);
 }
 int32_t __imported_wasi_snapshot_preview1_sock_get_recv_timeout(int32_t arg0, int32_t arg1)
     _WASI_SOCK_IMPORT("sock_get_recv_timeout");
-static inline __wasi_errno_t __wasi_sock_get_recv_timeout(__wasi_fd_t fd, uint64_t *timeout_us)
+static __inline__ __wasi_errno_t __wasi_sock_get_recv_timeout(__wasi_fd_t fd, uint64_t *timeout_us)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_get_recv_timeout((int32_t)fd,
                                                                                   _WASI_SOCK_PTR(timeout_us));
 }
 int32_t __imported_wasi_snapshot_preview1_sock_set_send_timeout(int32_t arg0, int64_t arg1)
     _WASI_SOCK_IMPORT("sock_set_send_timeout");
-static inline __wasi_errno_t __wasi_sock_set_send_timeout(__wasi_fd_t fd, uint64_t timeout_us)
+static __inline__ __wasi_errno_t __wasi_sock_set_send_timeout(__wasi_fd_t fd, uint64_t timeout_us)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_set_send_timeout((int32_t)fd, (int64_t)timeout_us);
 }
 int32_t __imported_wasi_snapshot_preview1_sock_get_send_timeout(int32_t arg0, int32_t arg1)
     _WASI_SOCK_IMPORT("sock_get_send_timeout");
-static inline __wasi_errno_t __wasi_sock_get_send_timeout(__wasi_fd_t fd, uint64_t *timeout_us)
+static __inline__ __wasi_errno_t __wasi_sock_get_send_timeout(__wasi_fd_t fd, uint64_t *timeout_us)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_get_send_timeout((int32_t)fd,
                                                                                   _WASI_SOCK_PTR(timeout_us));
@@ -547,14 +547,14 @@ static inline __wasi_errno_t __wasi_sock_get_send_timeout(__wasi_fd_t fd, uint64
 /* SO_LINGER: set(fd, on, seconds) / get(fd, *on (1 byte), *seconds (i32)). */
 int32_t __imported_wasi_snapshot_preview1_sock_set_linger(int32_t arg0, int32_t arg1, int32_t arg2)
     _WASI_SOCK_IMPORT("sock_set_linger");
-static inline __wasi_errno_t __wasi_sock_set_linger(__wasi_fd_t fd, bool is_enabled, int linger_s)
+static __inline__ __wasi_errno_t __wasi_sock_set_linger(__wasi_fd_t fd, bool is_enabled, int linger_s)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_set_linger((int32_t)fd, (int32_t)is_enabled,
                                                                             (int32_t)linger_s);
 }
 int32_t __imported_wasi_snapshot_preview1_sock_get_linger(int32_t arg0, int32_t arg1, int32_t arg2)
     _WASI_SOCK_IMPORT("sock_get_linger");
-static inline __wasi_errno_t __wasi_sock_get_linger(__wasi_fd_t fd, bool *is_enabled, int *linger_s)
+static __inline__ __wasi_errno_t __wasi_sock_get_linger(__wasi_fd_t fd, bool *is_enabled, int *linger_s)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_get_linger((int32_t)fd, _WASI_SOCK_PTR(is_enabled),
                                                                             _WASI_SOCK_PTR(linger_s));
@@ -563,14 +563,14 @@ static inline __wasi_errno_t __wasi_sock_get_linger(__wasi_fd_t fd, bool *is_ena
 /* IP_MULTICAST_LOOP (ipv6 = false) / IPV6_MULTICAST_LOOP (ipv6 = true). */
 int32_t __imported_wasi_snapshot_preview1_sock_set_ip_multicast_loop(int32_t arg0, int32_t arg1, int32_t arg2)
     _WASI_SOCK_IMPORT("sock_set_ip_multicast_loop");
-static inline __wasi_errno_t __wasi_sock_set_ip_multicast_loop(__wasi_fd_t fd, bool ipv6, bool option)
+static __inline__ __wasi_errno_t __wasi_sock_set_ip_multicast_loop(__wasi_fd_t fd, bool ipv6, bool option)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_set_ip_multicast_loop((int32_t)fd, (int32_t)ipv6,
                                                                                        (int32_t)option);
 }
 int32_t __imported_wasi_snapshot_preview1_sock_get_ip_multicast_loop(int32_t arg0, int32_t arg1, int32_t arg2)
     _WASI_SOCK_IMPORT("sock_get_ip_multicast_loop");
-static inline __wasi_errno_t __wasi_sock_get_ip_multicast_loop(__wasi_fd_t fd, bool ipv6, bool *option)
+static __inline__ __wasi_errno_t __wasi_sock_get_ip_multicast_loop(__wasi_fd_t fd, bool ipv6, bool *option)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_get_ip_multicast_loop((int32_t)fd, (int32_t)ipv6,
                                                                                        _WASI_SOCK_PTR(option));
@@ -580,7 +580,7 @@ static inline __wasi_errno_t __wasi_sock_get_ip_multicast_loop(__wasi_fd_t fd, b
  * s_addr; kind IPv6 -> IPV6_JOIN/LEAVE_GROUP with the interface index. */
 int32_t __imported_wasi_snapshot_preview1_sock_set_ip_add_membership(int32_t arg0, int32_t arg1, int32_t arg2)
     _WASI_SOCK_IMPORT("sock_set_ip_add_membership");
-static inline __wasi_errno_t __wasi_sock_set_ip_add_membership(__wasi_fd_t fd, __wasi_addr_ip_t *imr_multiaddr,
+static __inline__ __wasi_errno_t __wasi_sock_set_ip_add_membership(__wasi_fd_t fd, __wasi_addr_ip_t *imr_multiaddr,
                                                                uint32_t imr_interface)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_set_ip_add_membership(
@@ -588,7 +588,7 @@ static inline __wasi_errno_t __wasi_sock_set_ip_add_membership(__wasi_fd_t fd, _
 }
 int32_t __imported_wasi_snapshot_preview1_sock_set_ip_drop_membership(int32_t arg0, int32_t arg1, int32_t arg2)
     _WASI_SOCK_IMPORT("sock_set_ip_drop_membership");
-static inline __wasi_errno_t __wasi_sock_set_ip_drop_membership(__wasi_fd_t fd, __wasi_addr_ip_t *imr_multiaddr,
+static __inline__ __wasi_errno_t __wasi_sock_set_ip_drop_membership(__wasi_fd_t fd, __wasi_addr_ip_t *imr_multiaddr,
                                                                 uint32_t imr_interface)
 {
     return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_set_ip_drop_membership(

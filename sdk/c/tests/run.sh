@@ -33,10 +33,12 @@ step() { echo "== $*"; }
 step "import table"
 $py "$here/check_imports.py" --self-test
 
-step "header: C99, C11, C++ (plain and threads), -Wall -Wextra -Werror -pedantic"
+step "header: C89, C99, C11, C++ (plain and threads), -Wall -Wextra -Werror (-pedantic from C99)"
 printf '#include <sys/socket.h>\n#include <netinet/in.h>\n#ifdef __wasi__\n#include <wasi_socket_ext.h>\n#endif\n#include <wasi_socket_ext.h>\nint main(void) { return 0; }\n' >"$out/hdr.c"
 printf '#include <wasi_socket_ext.h>\nint main(void) { struct addrinfo *r = 0; return getaddrinfo("a", 0, 0, &r) + SO_REUSEADDR; }\n' >"$out/hdr_alone.c"
 for t in "" --threads; do
+    # C89 too (tinyproxy builds with `--std=c89 -ansi`): no `inline`, no `//` in the header
+    "$cc" $t -std=c89 -ansi -Wall -Wextra -Werror -I"$sdk/include" -c "$out/hdr.c" -o "$out/hdr.o"
     for std in -std=c99 -std=c11 -std=gnu17; do
         "$cc" $t $std -Wall -Wextra -Werror -pedantic -I"$sdk/include" -c "$out/hdr.c" -o "$out/hdr.o"
         "$cc" $t $std -Wall -Wextra -Werror -pedantic -I"$sdk/include" -c "$out/hdr_alone.c" -o "$out/hdr.o"

@@ -37,6 +37,11 @@ int main(int argc, char **argv) {
     CHECK("clock", clock() != (clock_t)-1);
     struct rusage ru;
     CHECK("getrusage", getrusage(RUSAGE_SELF, &ru) == 0);
+    mode_t old_mask = umask(027);
+    CHECK("umask", umask(old_mask) == 027);
+#ifdef __wasi__
+    CHECK("umask_default", old_mask == 022);
+#endif
 
     /* declared without _GNU_SOURCE, as on the BSDs */
     CHECK("strcasestr", path_is(strcasestr("Accept-Encoding: GZIP", "gzip"), "GZIP"));

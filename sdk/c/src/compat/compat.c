@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,6 +308,12 @@ pid_t getpgid(pid_t pid) { (void)pid; errno = ENOSYS; return -1; }
 #ifdef C_chroot
 /* Nothing to confine further: the guest sees only what wasock's --dir/--map-dir grant. */
 int chroot(const char *path) { (void)path; errno = ENOSYS; return -1; }
+#endif
+#ifdef C_umask
+/* WASI creates files without permission bits (wasi-libc's open() ignores its mode), so there
+ * is nothing to mask; the value is kept so that umask(umask(0)) gives back what was set. */
+static _Atomic mode_t mask = 022;
+mode_t umask(mode_t m) { return atomic_exchange_explicit(&mask, m & 0777, memory_order_relaxed); }
 #endif
 #ifdef C_tzset
 /* wasi-libc has UTC only (no zone tables, no TZ), so there is nothing to load. */

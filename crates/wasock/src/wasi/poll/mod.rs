@@ -10,7 +10,7 @@ pub const DEFAULT_EPOLL_MIN_FDS: usize = 16;
 
 use super::{host_fn, WasiCtx};
 use crate::abi::types::{
-    eventtype, rights, Event, Subscription, EVENT_FD_READWRITE_HANGUP, EVENT_SIZE,
+    clockid, eventtype, rights, Event, Subscription, EVENT_FD_READWRITE_HANGUP, EVENT_SIZE,
     SUBSCRIPTION_CLOCK_ABSTIME, SUBSCRIPTION_SIZE,
 };
 use crate::abi::{Errno, GuestMemory, WasiResult};
@@ -18,6 +18,7 @@ use crate::fd::{Descriptor, Entry, Fd};
 use crate::link::HostLinker;
 use rustix::event::{PollFd, PollFlags};
 use rustix::time::Timespec;
+use smallvec::SmallVec;
 use std::sync::Arc;
 
 pub(crate) fn add_to_linker(linker: &mut HostLinker<'_, '_>) -> wasmtime::Result<()> {
@@ -51,10 +52,13 @@ pub fn poll_oneoff(
     // Validate the output array up front so a bad pointer fails before we block.
     mem.slice(events, nsubs * EVENT_SIZE)?;
 
-    let mut ready: Vec<Event> = Vec::with_capacity(nsubs.min(1024) as usize);
-    let mut waiters: Vec<Waiter> = Vec::with_capacity(nsubs.min(1024) as usize);
-    let mut clocks: Vec<(u64, u64)> = Vec::new(); // (userdata, deadline on the monotonic clock)
-    let start = super::clock::now(crate::abi::types::clockid::MONOTONIC)?;
+    // Inline for the usual few subscriptions: a poll per read or write (a proxy's relay loop)
+    // then allocates nothing.
+    let mut ready: SmallVec<[Event; 4]> = SmallVec::with_capacity(nsubs.min(1024) as usize);
+    let mut waiters: SmallVec<[Waiter; 4]> = SmallVec::with_capacity(nsubs.min(1024) as usize);
+    // (userdata, deadline on the monotonic clock)
+    let mut clocks: SmallVec<[(u64, u64); 2]> = SmallVec::new();
+    let start = super::clock::now(clockid::MONOTONIC)?;
 
     // One read lock for every subscription's lookup (each lookup on its own cost two atomic
     // operations more per fd); released before the wait below.
@@ -69,14 +73,18 @@ pub fn poll_oneoff(
                 flags,
                 ..
             } => {
-                let deadline = match super::clock::now(id) {
+                let abstime = flags & SUBSCRIPTION_CLOCK_ABSTIME != 0;
+                // A relative timeout on the monotonic clock needs no second reading of it.
+                let now = match id {
+                    clockid::MONOTONIC if !abstime => Ok(start),
+                    id => super::clock::now(id),
+                };
+                let deadline = match now {
                     Err(e) => {
                         ready.push(event(userdata, eventtype::CLOCK, e));
                         continue;
                     }
-                    Ok(now) if flags & SUBSCRIPTION_CLOCK_ABSTIME != 0 => {
-                        start.saturating_add(timeout.saturating_sub(now))
-                    }
+                    Ok(now) if abstime => start.saturating_add(timeout.saturating_sub(now)),
                     Ok(_) => start.saturating_add(timeout),
                 };
                 clocks.push((userdata, deadline));
@@ -125,16 +133,21 @@ pub fn poll_oneoff(
     let mut use_set = set
         .as_mut()
         .is_some_and(|s| s.sparse() && s.prepare(&waiters));
+    // The first wait counts from `start`, read just above; a wait repeated (EINTR, a stale
+    // epoll set) reads the clock again.
+    let mut now = Some(start);
     loop {
         let timeout = if !ready.is_empty() {
             Some(0)
         } else {
             deadline.map(|d| {
-                d.saturating_sub(
-                    super::clock::now(crate::abi::types::clockid::MONOTONIC).unwrap_or(d),
-                )
+                let now = now
+                    .take()
+                    .unwrap_or_else(|| super::clock::now(clockid::MONOTONIC).unwrap_or(d));
+                d.saturating_sub(now)
             })
         };
+        now = None;
         let ts = timeout.map(|ns| Timespec {
             tv_sec: (ns / 1_000_000_000) as i64,
             tv_nsec: (ns % 1_000_000_000) as _,
@@ -152,7 +165,7 @@ pub fn poll_oneoff(
                 }
             }
             None => {
-                let mut pfds: Vec<PollFd<'_>> = waiters
+                let mut pfds: SmallVec<[PollFd<'_>; 4]> = waiters
                     .iter()
                     .map(|w| {
                         let flags = if w.kind == eventtype::FD_READ {
@@ -176,7 +189,7 @@ pub fn poll_oneoff(
             }
         }
         if ready.is_empty() {
-            let now = super::clock::now(crate::abi::types::clockid::MONOTONIC)?;
+            let now = super::clock::now(clockid::MONOTONIC)?;
             for &(userdata, d) in &clocks {
                 if d <= now {
                     ready.push(event(userdata, eventtype::CLOCK, Errno::Success));

@@ -2,7 +2,7 @@
  * __wasock_musl_vsnprintf: fixed cases and 200,000 random conversion specs must give the same
  * bytes and the same result, through vsnprintf (with every truncation length), vasprintf,
  * fprintf and sprintf. Natively (glibc) only the fixed cases whose output C defines run, against
- * their expected text. Prints `printf: all ok`. */
+ * their expected text. Takes a writable directory as argument. Prints `printf: all ok`. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -45,6 +45,15 @@ static void expect(const char *want, const char *fmt, ...) {
 int __wasock_musl_vsnprintf(char *restrict s, size_t n, const char *restrict fmt, va_list ap);
 
 static long compared;
+
+int __wasock_musl_vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap);
+static int fprintf_musl(FILE *f, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int r = __wasock_musl_vfprintf(f, fmt, ap);
+    va_end(ap);
+    return r;
+}
 
 /* Ours against musl's on the same arguments, through every entry point. */
 static void same(const char *fmt, ...) {
@@ -190,7 +199,8 @@ static void fuzz(long rounds) {
 }
 #endif
 
-int main(void) {
+int main(int argc, char **argv) {
+    (void)argc, (void)argv;
     /* What C defines, on any libc (these also run natively against glibc). */
     expect("", "");
     expect("plain text", "plain text");
@@ -277,6 +287,38 @@ int main(void) {
     same("%*d", INT_MIN, 1);
     same("%1$d %d", 1, 2);
     same("%5%");
+    {
+        /* A stream that cannot be written (a file opened for reading, in the directory given
+         * as argument): musl's result and errno, buffered or not. */
+        char path[512];
+        snprintf(path, sizeof path, "%s/printf-read-only.txt", argc > 1 ? argv[1] : ".");
+        FILE *w = fopen(path, "w");
+        CHECK("a file to read", w && fputs("read only\n", w) >= 0 && fclose(w) == 0);
+        for (int mode = 0; mode < 2; mode++) {
+            int ret[2], err[2];
+            for (int musl = 0; musl < 2; musl++) {
+                FILE *f = fopen(path, "r");
+                if (mode)
+                    setvbuf(f, NULL, _IONBF, 0);
+                errno = 0;
+                ret[musl] = musl ? fprintf_musl(f, "x%d", 1) : fprintf(f, "x%d", 1);
+                err[musl] = errno;
+                fclose(f);
+            }
+            CHECK(mode ? "read-only stream, unbuffered" : "read-only stream",
+                  ret[0] == ret[1] && err[0] == err[1] && ret[0] == -1);
+        }
+        /* Output past the SDK's heap buffer goes to musl's, which streams it. */
+        char *mem = NULL;
+        size_t memlen = 0;
+        FILE *f = open_memstream(&mem, &memlen);
+        errno = 0;
+        int n = fprintf(f, "%*d|", 100000, 7);
+        fclose(f);
+        CHECK("fprintf of 100,001 bytes", n == 100001 && memlen == 100001 && errno == 0 &&
+                                              mem[99999] == '7' && mem[0] == ' ');
+        free(mem);
+    }
     fuzz(200000);
     CHECK("200,000 random specs", failures == 0 && compared > 200000);
 #endif

@@ -229,7 +229,9 @@ for m in "$out/plain_sockets.wasm" "$out/plain_sockets-threads.wasm" "$out/plain
 done
 "$out/native/plain_sockets" >/dev/null || { "$out/native/plain_sockets"; exit 1; }
 for m in "$out/printf.wasm" "$out/printf-threads.wasm"; do
-    "$wasock" "$m" >"$out/printf.txt" 2>&1 || { cat "$out/printf.txt"; exit 1; }
+    "$wasock" --dir="$out/porting-dir" "$m" "$out/porting-dir" >"$out/printf.txt" 2>&1 \
+        || { cat "$out/printf.txt"; exit 1; }
+    grep -q '^ok read-only stream, unbuffered$' "$out/printf.txt"
     grep -q '^ok 200,000 random specs$' "$out/printf.txt"
     echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/printf.txt") checks)"
 done

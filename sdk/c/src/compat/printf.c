@@ -14,6 +14,7 @@
  * which setup-sysroot compiles from wasi-libc's sources as __wasock_musl_vfprintf and
  * __wasock_musl_vsnprintf. That hand-over starts from the caller's untouched va_list, and
  * nothing has reached a FILE by then, so no output is doubled. */
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,6 +311,8 @@ static int format(struct out *o, const char *fmt, va_list *ap) {
     }
 }
 
+/* On an error (-1) the bytes after the terminator may differ from musl's (this wrote some
+ * before handing over); C leaves the buffer's contents unspecified then. */
 int vsnprintf(char *restrict s, size_t n, const char *restrict fmt, va_list ap) {
     va_list ap2;
     va_copy(ap2, ap);
@@ -352,6 +355,10 @@ int vasprintf(char **s, const char *fmt, va_list ap) {
     return (int)o.len;
 }
 
+/* Longer output goes to musl's vfprintf, which streams it through a small buffer: a buffer of
+ * the whole output could be as large as a width (and wasm memory never shrinks). */
+#define HEAP_MAX 65536
+
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap) {
     char tmp[512];
     va_list ap2;
@@ -360,18 +367,27 @@ int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap) {
     int r = format(&o, fmt, &ap2);
     va_end(ap2);
     /* Nothing to write keeps musl's answer for a stream that cannot be written. */
-    if (r < 0 || !o.len)
+    if (r < 0 || !o.len || o.len > HEAP_MAX)
         return __wasock_musl_vfprintf(f, fmt, ap);
     char *text = tmp;
     if (o.len > sizeof tmp) {
-        if (!(text = malloc(o.len)))
+        int saved = errno; /* a failed malloc must not show through musl's success */
+        if (!(text = malloc(o.len))) {
+            errno = saved;
             return __wasock_musl_vfprintf(f, fmt, ap);
+        }
         struct out all = {text, o.len, 0};
-        format(&all, fmt, &ap);
+        va_copy(ap2, ap); /* ap stays whole for the hand-over below */
+        format(&all, fmt, &ap2);
+        va_end(ap2);
     }
     /* One fwrite: the stream's lock is taken once, as by musl's vfprintf. */
     size_t done = fwrite(text, 1, o.len, f);
     if (text != tmp)
         free(text);
+    if (!done)
+        /* Nothing went out (a read-only or failed stream): musl's answer, errno included
+         * (it also tries the write an unbuffered stream makes); nothing can be doubled. */
+        return __wasock_musl_vfprintf(f, fmt, ap);
     return done == o.len ? (int)o.len : -1;
 }

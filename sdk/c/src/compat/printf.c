@@ -52,6 +52,7 @@ __attribute__((no_builtin("memcpy"))) static void put(struct out *o, const char 
     o->len += n;
 }
 
+/* put's twin for one byte repeated (kept apart so that each stays a tight loop). */
 __attribute__((no_builtin("memset"))) static void fill(struct out *o, char c, size_t n) {
     if (o->len < o->cap) {
         size_t room = o->cap - o->len, k = n < room ? n : room;
@@ -311,14 +312,20 @@ static int format(struct out *o, const char *fmt, va_list *ap) {
     }
 }
 
+/* format() on a copy of ap, which stays whole for musl's code or a second pass. */
+static int format_copy(struct out *o, const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    int r = format(o, fmt, &ap2);
+    va_end(ap2);
+    return r;
+}
+
 /* On an error (-1) the bytes after the terminator may differ from musl's (this wrote some
  * before handing over); C leaves the buffer's contents unspecified then. */
 int vsnprintf(char *restrict s, size_t n, const char *restrict fmt, va_list ap) {
-    va_list ap2;
-    va_copy(ap2, ap);
     struct out o = {s, n ? n - 1 : 0, 0};
-    int r = format(&o, fmt, &ap2);
-    va_end(ap2);
+    int r = format_copy(&o, fmt, ap);
     if (r < 0)
         return __wasock_musl_vsnprintf(s, n, fmt, ap);
     if (n)
@@ -328,13 +335,11 @@ int vsnprintf(char *restrict s, size_t n, const char *restrict fmt, va_list ap) 
 
 int vasprintf(char **s, const char *fmt, va_list ap) {
     char tmp[512];
-    va_list ap2;
-    va_copy(ap2, ap);
     struct out o = {tmp, sizeof tmp, 0};
-    int r = format(&o, fmt, &ap2);
-    va_end(ap2);
+    int r = format_copy(&o, fmt, ap);
     if (r < 0) {
         /* musl's vasprintf, over musl's vsnprintf. */
+        va_list ap2;
         va_copy(ap2, ap);
         r = __wasock_musl_vsnprintf(0, 0, fmt, ap2);
         va_end(ap2);
@@ -361,11 +366,8 @@ int vasprintf(char **s, const char *fmt, va_list ap) {
 
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap) {
     char tmp[512];
-    va_list ap2;
-    va_copy(ap2, ap);
     struct out o = {tmp, sizeof tmp, 0};
-    int r = format(&o, fmt, &ap2);
-    va_end(ap2);
+    int r = format_copy(&o, fmt, ap);
     /* Nothing to write keeps musl's answer for a stream that cannot be written. */
     if (r < 0 || !o.len || o.len > HEAP_MAX)
         return __wasock_musl_vfprintf(f, fmt, ap);
@@ -377,9 +379,7 @@ int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap) {
             return __wasock_musl_vfprintf(f, fmt, ap);
         }
         struct out all = {text, o.len, 0};
-        va_copy(ap2, ap); /* ap stays whole for the hand-over below */
-        format(&all, fmt, &ap2);
-        va_end(ap2);
+        format_copy(&all, fmt, ap); /* ap stays whole for the hand-over below */
     }
     /* One fwrite: the stream's lock is taken once, as by musl's vfprintf. */
     size_t done = fwrite(text, 1, o.len, f);

@@ -483,12 +483,12 @@ static __inline__ __wasi_errno_t __wasi_sock_open(__wasi_fd_t fd, __wasi_address
 /* set(fd, value) / get(fd, *value) */
 #define _WASI_SOCK_OPT(name, type)                                                                        \
     _WASI_SOCK_OPT_IMPORTS(name)                                                                          \
-    static __inline__ __wasi_errno_t __wasi_sock_set_##name(__wasi_fd_t fd, type option)                      \
+    static __inline__ __wasi_errno_t __wasi_sock_set_##name(__wasi_fd_t fd, type option)                  \
     {                                                                                                     \
         return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_set_##name((int32_t)fd,              \
                                                                                  (int32_t)option);         \
     }                                                                                                     \
-    static __inline__ __wasi_errno_t __wasi_sock_get_##name(__wasi_fd_t fd, type *option)                     \
+    static __inline__ __wasi_errno_t __wasi_sock_get_##name(__wasi_fd_t fd, type *option)                 \
     {                                                                                                     \
         return (__wasi_errno_t)__imported_wasi_snapshot_preview1_sock_get_##name((int32_t)fd,              \
                                                                                  _WASI_SOCK_PTR(option));  \

@@ -42,6 +42,12 @@ _Static_assert(sizeof(struct sockaddr_storage) >= sizeof(struct sockaddr_un), "s
 
 static volatile sig_atomic_t got;
 static void on_usr1(int sig) { got = sig; }
+static volatile int rearmed;
+/* The System V idiom: the handler installs itself again (it must not find a lock held). */
+static void on_usr1_rearm(int sig) {
+    rearmed++;
+    signal(sig, on_usr1_rearm);
+}
 static volatile sig_atomic_t info_signo;
 static void on_info(int sig, siginfo_t *info, void *ctx) {
     (void)ctx;
@@ -68,6 +74,9 @@ int main(int argc, char **argv) {
                                 got == SIGUSR1);
     CHECK("signal_returns_old", signal(SIGUSR1, SIG_DFL) == on_usr1);
     CHECK("signal_bad", signal(SIGKILL, on_usr1) == SIG_ERR && errno == EINVAL);
+    CHECK("signal_rearm_in_handler", signal(SIGUSR1, on_usr1_rearm) != SIG_ERR &&
+                                         raise(SIGUSR1) == 0 && raise(SIGUSR1) == 0 &&
+                                         rearmed == 2 && signal(SIGUSR1, SIG_DFL) == on_usr1_rearm);
     CHECK("strsignal", strcmp(strsignal(SIGTERM), "Terminated") == 0);
     /* alarm: POSIX's bookkeeping (under WASI it never fires, and says so once on stderr). */
     unsigned left = 1;

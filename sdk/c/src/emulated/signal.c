@@ -4,7 +4,8 @@
  * SIG_IGN and SIG_DFL behave as POSIX says for a raised signal (SIG_DFL ends the program for the
  * signals whose default action is to terminate, exit status 128 + the signal number, as a shell
  * reports a signal death), and a blocked signal stays pending until sigprocmask() unblocks it.
- * One mask for the whole program: pthread_sigmask() is sigprocmask(). Waiting for a signal
+ * One mask for the whole program: pthread_sigmask() is sigprocmask(); one lock keeps the tables
+ * and sets consistent when threads call these at once. Waiting for a signal
  * (sigsuspend, sigwait...) fails with ENOSYS: none would ever come; alarm() is accepted, and
  * never fires.
  * Built by scripts/setup-sysroot into .sysroot/<target>/lib/<target>/. */
@@ -13,6 +14,7 @@
 #define _WASI_EMULATED_SIGNAL
 #endif
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,9 @@ static void (*actions[_NSIG])(int, siginfo_t *, void *); /* SA_SIGINFO handlers 
 static int flags[_NSIG];
 static sigset_t masks[_NSIG]; /* sa_mask: blocked while the handler runs */
 static sigset_t blocked, pending;
+/* Guards the tables and the two sets: threads may call signal(), sigaction(), sigprocmask() or
+ * raise() at once. Never held while a handler runs (a handler may call any of them). */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int valid(int sig) { return sig > 0 && sig < _NSIG; }
 static int bit(const sigset_t *set, int sig) {
@@ -48,11 +53,13 @@ void (*signal(int sig, void (*func)(int)))(int) {
         errno = EINVAL;
         return SIG_ERR;
     }
+    pthread_mutex_lock(&lock);
     void (*old)(int) = handlers[sig];
     handlers[sig] = func;
     actions[sig] = NULL;
     flags[sig] = 0;
     memset(&masks[sig], 0, sizeof masks[sig]);
+    pthread_mutex_unlock(&lock);
     return old;
 }
 
@@ -99,6 +106,7 @@ int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *r
         errno = EINVAL;
         return -1;
     }
+    pthread_mutex_lock(&lock);
     if (old) {
         memset(old, 0, sizeof *old);
         if (actions[sig])
@@ -115,28 +123,52 @@ int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *r
         flags[sig] = act->sa_flags;
         masks[sig] = act->sa_mask;
     }
+    pthread_mutex_unlock(&lock);
     return 0;
 }
 
-static void deliver_pending(void);
+/* Takes the pending signals no longer blocked off the pending set (the lock held). */
+static sigset_t take_due(void) {
+    sigset_t due;
+    memset(&due, 0, sizeof due);
+    for (int s = 1; s < _NSIG; s++)
+        if (bit(&pending, s) && !bit(&blocked, s)) {
+            put(&pending, s, 0);
+            put(&due, s, 1);
+        }
+    return due;
+}
+
+/* Raises what take_due() took (the lock released). */
+static void deliver(const sigset_t *due) {
+    for (int s = 1; s < _NSIG; s++)
+        if (bit(due, s))
+            raise(s);
+}
 
 int sigprocmask(int how, const sigset_t *restrict set, sigset_t *restrict old) {
+    pthread_mutex_lock(&lock);
     if (old)
         *old = blocked;
-    if (!set)
-        return 0;
+    if (!set || (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)) {
+        pthread_mutex_unlock(&lock);
+        if (!set)
+            return 0;
+        errno = EINVAL;
+        return -1;
+    }
     for (int s = 1; s < _NSIG; s++) {
         int in = bit(set, s);
-        switch (how) {
-        case SIG_BLOCK: if (in) put(&blocked, s, 1); break;
-        case SIG_UNBLOCK: if (in) put(&blocked, s, 0); break;
-        case SIG_SETMASK: put(&blocked, s, in); break;
-        default: errno = EINVAL; return -1;
-        }
+        if (how == SIG_SETMASK)
+            put(&blocked, s, in);
+        else if (in)
+            put(&blocked, s, how == SIG_BLOCK);
     }
     put(&blocked, SIGKILL, 0);
     put(&blocked, SIGSTOP, 0);
-    deliver_pending();
+    sigset_t due = take_due();
+    pthread_mutex_unlock(&lock);
+    deliver(&due);
     return 0;
 }
 
@@ -145,7 +177,9 @@ int pthread_sigmask(int how, const sigset_t *restrict set, sigset_t *restrict ol
 }
 
 int sigpending(sigset_t *set) {
+    pthread_mutex_lock(&lock);
     *set = pending;
+    pthread_mutex_unlock(&lock);
     return 0;
 }
 
@@ -210,14 +244,18 @@ int raise(int sig) {
         errno = EINVAL;
         return -1;
     }
+    pthread_mutex_lock(&lock);
     if (bit(&blocked, sig)) {
         put(&pending, sig, 1);
+        pthread_mutex_unlock(&lock);
         return 0;
     }
     void (*h)(int) = handlers[sig];
     void (*a)(int, siginfo_t *, void *) = actions[sig];
-    if (h == SIG_IGN)
+    if (h == SIG_IGN) {
+        pthread_mutex_unlock(&lock);
         return 0;
+    }
     if (a || h != SIG_DFL) {
         int f = flags[sig];
         sigset_t saved = blocked;
@@ -231,6 +269,7 @@ int raise(int sig) {
             actions[sig] = NULL;
             flags[sig] = 0;
         }
+        pthread_mutex_unlock(&lock);
         if (a) {
             siginfo_t info;
             memset(&info, 0, sizeof info);
@@ -241,10 +280,14 @@ int raise(int sig) {
         } else {
             h(sig);
         }
+        pthread_mutex_lock(&lock);
         blocked = saved;
-        deliver_pending();
+        sigset_t due = take_due();
+        pthread_mutex_unlock(&lock);
+        deliver(&due);
         return 0;
     }
+    pthread_mutex_unlock(&lock);
     switch (sig) {
     case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
         return 0; /* default action: ignore */
@@ -255,14 +298,6 @@ int raise(int sig) {
                 strsignal(sig));
         _Exit(128 + sig);
     }
-}
-
-static void deliver_pending(void) {
-    for (int s = 1; s < _NSIG; s++)
-        if (bit(&pending, s) && !bit(&blocked, s)) {
-            put(&pending, s, 0);
-            raise(s);
-        }
 }
 
 static const char *const names[] = {

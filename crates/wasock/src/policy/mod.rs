@@ -550,7 +550,9 @@ impl Policy {
             ..*q
         };
         let udp_connect = q.role == Role::Connect && q.proto == Proto::Udp;
-        let matching: Vec<usize> = (0..self.rules.len())
+        // Inline: a check per connect, bind or accepted peer allocates nothing for the usual
+        // one or two matching rules.
+        let matching: smallvec::SmallVec<[usize; 4]> = (0..self.rules.len())
             .filter(|&i| {
                 let rule = &self.rules[i].rule;
                 rule.matches(q, pins)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The C SDK's own test suite (build-only checks, plus runs under wasock when one is built):
-#   1. check_imports.py's table (52 socket imports) and the header in C99/C11/C++ (-Werror -pedantic);
+#   1. check_imports.py's table (52 socket imports) and the header in C89/C99/C11/C++ (-Werror);
 #   2. abi_all.c: every wrapper of the header links to the ABI's name and wasm signature;
 #   3. link_check.sh: the archive coexists with wasi-libc (which accept/recv/... definitions win);
 #   4. CMake: the SDK builds and installs, find_package(wasock-socket) and
@@ -18,7 +18,7 @@
 #      headers: no SDK header, flag or library (libc.a holds the socket layer);
 #      printf.c: the SDK's printf against musl's (fixed cases and 200,000 random specs);
 #   6. with a wasock binary ($WASOCK, or target/{release,debug}/wasock): sdk_behaviour.wasm,
-#      sockopts.wasm and the porting builds run and pass (natively too).
+#      sockopts.wasm and the porting builds run and pass (natively too), each within 300 s.
 # usage: sdk/c/tests/run.sh [BUILD_DIR]     (default target/sdk-c-tests)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -182,17 +182,19 @@ if [ -z "$wasock" ]; then
     exit 0
 fi
 step "runs under $wasock (and natively)"
+# Each guest run has a time limit: one that hangs (a deadlock) fails the suite, not stalls it.
+guest() { timeout 300 "$wasock" "$@"; }
 "$cc" -O2 -Wall -Wextra -Werror -I"$sdk/include" "$here/sdk_behaviour.c" "$sdk/src/wasi_socket_ext.c" -o "$out/sdk_behaviour.wasm"
 $py "$here/check_imports.py" "$out/sdk_behaviour.wasm" | sed 's/ (.*//'
-"$wasock" --addr-pool=127.0.0.1/32 --addr-pool=::1/128 --allow-resolve=localhost "$out/sdk_behaviour.wasm" 2>"$out/sdk_behaviour.err" \
+guest --addr-pool=127.0.0.1/32 --addr-pool=::1/128 --allow-resolve=localhost "$out/sdk_behaviour.wasm" 2>"$out/sdk_behaviour.err" \
     || { cat "$out/sdk_behaviour.err"; exit 1; }
 "$out/native/sdk_behaviour" >/dev/null
-"$wasock" "$out/examples-OFF/sockopts.wasm" >"$out/sockopts.txt" || { cat "$out/sockopts.txt"; exit 1; }
+guest "$out/examples-OFF/sockopts.wasm" >"$out/sockopts.txt" || { cat "$out/sockopts.txt"; exit 1; }
 grep -q '^SO_DEBUG=Protocol not available$' "$out/sockopts.txt"
 echo "ok sockopts ($(grep -c = "$out/sockopts.txt") values)"
 rm -rf "$out/porting-dir" && mkdir -p "$out/porting-dir"
 for m in "$out/porting.wasm" "$out/porting-threads.wasm" "$out/porting-cmake/build/porting.wasm"; do
-    "$wasock" --dir="$out/porting-dir" "$m" "$out/porting-dir" >"$out/porting.txt" 2>"$out/porting.err" \
+    guest --dir="$out/porting-dir" "$m" "$out/porting-dir" >"$out/porting.txt" 2>"$out/porting.err" \
         || { cat "$out/porting.txt" "$out/porting.err"; exit 1; }
     grep -q '^porting: all ok$' "$out/porting.txt"
     # syslog goes to stderr, with %m expanded
@@ -204,7 +206,7 @@ done
 "$out/native/porting" "$out/porting-dir" >/dev/null 2>&1 || { "$out/native/porting" "$out/porting-dir"; exit 1; }
 # realpath() of the --dir preopen itself (musl's failed with ENOENT above it)
 for m in "$out/unchanged.wasm" "$out/unchanged-threads.wasm" "$out/unchanged-cmake/build/unchanged.wasm"; do
-    "$wasock" --dir="$out/porting-dir" "$m" "$out/porting-dir" >"$out/unchanged.txt" 2>&1 \
+    guest --dir="$out/porting-dir" "$m" "$out/porting-dir" >"$out/unchanged.txt" 2>&1 \
         || { cat "$out/unchanged.txt"; exit 1; }
     grep -q '^unchanged: all ok$' "$out/unchanged.txt"
     echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/unchanged.txt") checks)"
@@ -217,19 +219,19 @@ if command -v wasmtime >/dev/null; then
     grep -q '^unchanged: all ok$' "$out/unchanged.txt"
     echo "ok unchanged.wasm under wasmtime ($(grep -c '^ok ' "$out/unchanged.txt") checks)"
 fi
-"$wasock" --dir="$out/porting-dir" "$out/own_defs.wasm" "$out/porting-dir" >"$out/own_defs.txt" 2>&1 \
+guest --dir="$out/porting-dir" "$out/own_defs.wasm" "$out/porting-dir" >"$out/own_defs.txt" 2>&1 \
     || { cat "$out/own_defs.txt"; exit 1; }
 grep -q '^own_defs: all ok$' "$out/own_defs.txt"
 echo "ok own_defs.wasm ($(grep -c '^ok ' "$out/own_defs.txt") checks)"
 for m in "$out/plain_sockets.wasm" "$out/plain_sockets-threads.wasm" "$out/plain-cmake/build/plain_sockets.wasm"; do
-    "$wasock" --addr-pool=127.0.0.1/32 --allow-resolve=localhost "$m" >"$out/plain.txt" 2>&1 \
+    guest --addr-pool=127.0.0.1/32 --allow-resolve=localhost "$m" >"$out/plain.txt" 2>&1 \
         || { cat "$out/plain.txt"; exit 1; }
     grep -q '^plain_sockets: all ok$' "$out/plain.txt"
     echo "ok ${m#"$out"/} ($(grep -c '^ok ' "$out/plain.txt") checks)"
 done
 "$out/native/plain_sockets" >/dev/null || { "$out/native/plain_sockets"; exit 1; }
 for m in "$out/printf.wasm" "$out/printf-threads.wasm"; do
-    "$wasock" --dir="$out/porting-dir" "$m" "$out/porting-dir" >"$out/printf.txt" 2>&1 \
+    guest --dir="$out/porting-dir" "$m" "$out/porting-dir" >"$out/printf.txt" 2>&1 \
         || { cat "$out/printf.txt"; exit 1; }
     grep -q '^ok read-only stream, unbuffered$' "$out/printf.txt"
     grep -q '^ok 200,000 random specs$' "$out/printf.txt"
@@ -237,6 +239,6 @@ for m in "$out/printf.wasm" "$out/printf-threads.wasm"; do
 done
 "$out/native/printf" >/dev/null || { "$out/native/printf"; exit 1; }
 "$out/native/thread_stacks" >/dev/null || { "$out/native/thread_stacks"; exit 1; }
-"$wasock" "$out/thread_stacks.wasm" >"$out/thread_stacks.txt" || { cat "$out/thread_stacks.txt"; exit 1; }
+guest "$out/thread_stacks.wasm" >"$out/thread_stacks.txt" || { cat "$out/thread_stacks.txt"; exit 1; }
 cat "$out/thread_stacks.txt"
 echo "sdk/c tests: ok"

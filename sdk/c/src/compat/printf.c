@@ -289,9 +289,7 @@ static int format(struct out *o, const char *fmt, va_list *ap) {
             return -1;
         }
 
-        size_t n = (size_t)(z - a);
-        if ((size_t)p < n)
-            p = (int)n;
+        size_t n = (size_t)(z - a); /* p >= n: each case above made it so */
         if ((size_t)p > INT_MAX - pl)
             return -1;
         size_t body = pl + (size_t)p;

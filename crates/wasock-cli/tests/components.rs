@@ -770,6 +770,20 @@ fn a_read_loop_that_never_waits_gets_the_data() {
     assert_eq!(g.finish().0, Some(0));
 }
 
+/// After a read that took less than it asked for, the host answers the next read "nothing
+/// yet" without asking the socket (it was empty a moment ago); a loop that never waits must
+/// still get what the peer sends next, and a blocking read must still be woken for it.
+#[test]
+fn after_a_short_read_the_next_bytes_still_arrive() {
+    let (g, mut peer, _, _) = guest_connected_to_peer("read-after-short");
+    for (round, bytes) in [("first", "ping"), ("second", "pong"), ("third", "last")] {
+        peer.write_all(bytes.as_bytes()).unwrap();
+        assert_eq!(g.line(), format!("{round} {bytes}"));
+    }
+    assert_eq!(g.line(), "ok read-after-short");
+    assert_eq!(g.finish().0, Some(0));
+}
+
 /// A connect to a port nobody listens on fails with `ConnectionRefused` (it was reported as
 /// `invalid-state`, and wasi-libc aborted the program on it).
 #[test]

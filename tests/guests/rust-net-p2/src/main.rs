@@ -57,6 +57,27 @@ fn main() {
                 s.read_exact(&mut buf).unwrap_or_else(|e| fail(action, e));
                 println!("ok spin-write {sent}");
             }
+            // Three reads into a buffer larger than what comes, each after a read that took
+            // less than it asked for (the host then answers the next read without asking the
+            // socket): two in a non-blocking loop that never waits, one blocking. Each must
+            // still get the peer's next bytes.
+            "read-after-short" => {
+                let mut s = TcpStream::connect(value).unwrap_or_else(|e| fail(action, e));
+                let mut buf = [0u8; 64];
+                for (round, blocking) in [("first", false), ("second", false), ("third", true)] {
+                    s.set_nonblocking(!blocking)
+                        .unwrap_or_else(|e| fail(action, e));
+                    let n = loop {
+                        match s.read(&mut buf) {
+                            Ok(n) => break n,
+                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                            Err(e) => fail(action, e),
+                        }
+                    };
+                    println!("{round} {}", String::from_utf8_lossy(&buf[..n]));
+                }
+                println!("ok read-after-short");
+            }
             // Sends a datagram to the echo peer, then receives the echo on a non-blocking
             // socket in a loop that never waits.
             "spin-udp" => {

@@ -223,6 +223,7 @@ fn nonblocking_sockets() {
         "connect_einprogress",
         "accept_eagain",
         "recv_eagain",
+        "short_read",
         "send_eagain",
         "sock_nonblock",
         "dontwait",

@@ -6,6 +6,9 @@
  *                        (poll POLLOUT, SO_ERROR 0, getpeername works), then connect() is EISCONN
  *   recv_eagain          fcntl(O_NONBLOCK) on a connected socket: recv()/read() are -1/EAGAIN with
  *                        no data, data is returned once sent, clearing the flag makes it blocking
+ *   short_read           after a recv that took less than it asked for: poll's POLLIN is
+ *                        followed by data, a read loop that never waits gets it, a socket made
+ *                        blocking again waits
  *   send_eagain          a non-blocking send() into a full connection ends in -1/EAGAIN
  *   sock_nonblock        socket(SOCK_NONBLOCK) and accept4(SOCK_NONBLOCK)
  *   dontwait             MSG_DONTWAIT on a blocking socket, which stays blocking
@@ -74,6 +77,29 @@ int main(void) {
     CHECK(send(c, "d", 1, 0) == 1);
     CHECK(recv(s, buf, sizeof buf, 0) == 1 && buf[0] == 'd'); /* blocking recv waits for it */
     OK("recv_eagain");
+
+    /* After a read that took less than it asked for, wasock answers the next read EAGAIN
+     * without asking the kernel (it was empty a moment ago). Readiness from poll() ends that:
+     * poll's POLLIN is followed by the data; a loop that never waits gets it too; and a
+     * blocking socket is never answered so. */
+    set_nonblocking(s);
+    CHECK(send(c, "ping", 4, 0) == 4);
+    CHECK(poll(&sp, 1, 5000) == 1);
+    CHECK(recv(s, buf, sizeof buf, 0) == 4 && memcmp(buf, "ping", 4) == 0);
+    CHECK(send(c, "pong", 4, 0) == 4);
+    CHECK(poll(&sp, 1, 5000) == 1 && (sp.revents & POLLIN));
+    CHECK(recv(s, buf, sizeof buf, 0) == 4 && memcmp(buf, "pong", 4) == 0);
+    CHECK(send(c, "last", 4, 0) == 4);
+    ssize_t got = -1;
+    for (int i = 0; i < 1000000 && got < 0; i++) {
+        got = read(s, buf, sizeof buf);
+        CHECK(got > 0 || errno == EAGAIN);
+    }
+    CHECK(got == 4 && memcmp(buf, "last", 4) == 0);
+    CHECK(fcntl(s, F_SETFL, flags_of(s) & ~O_NONBLOCK) == 0);
+    CHECK(send(c, "end", 3, 0) == 3);
+    CHECK(recv(s, buf, sizeof buf, 0) == 3 && memcmp(buf, "end", 3) == 0);
+    OK("short_read");
 
     /* Fill the connection: c sends without s reading, bounded by a small send buffer. */
     int small = 4096;

@@ -103,6 +103,7 @@ impl Entry {
     /// A socket wasock created with `fdflags` (WAMR's socket rights, docs/socket-abi.md).
     pub fn new_socket(sock: Socket, fdflags: u16) -> Entry {
         let filetype = sock.filetype();
+        sock.note_nonblocking(fdflags & crate::abi::types::fdflags::NONBLOCK != 0);
         Entry::opened(
             Descriptor::Socket(Arc::new(sock)),
             rights::SOCKET,

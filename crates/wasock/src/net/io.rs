@@ -2,7 +2,7 @@
 
 use super::guard::admits_datagram;
 use super::Socket;
-use crate::abi::WasiResult;
+use crate::abi::{Errno, WasiResult};
 use crate::wasi::WasiCtx;
 use rustix::net::{RecvAncillaryBuffer, RecvFlags, ReturnFlags, SendAncillaryBuffer, SendFlags};
 use std::io::{IoSlice, IoSliceMut};
@@ -82,18 +82,28 @@ pub fn recv_from_vectored(
 const MAX_DATAGRAM: usize = 65_536;
 
 fn recv_once(s: &Socket, bufs: &mut [IoSliceMut<'_>], flags: RecvFlags) -> WasiResult<Received> {
+    let plain_stream = !s.dgram && flags.is_empty();
+    if plain_stream && s.take_drained() {
+        return Err(Errno::Again);
+    }
+    let cap: usize = bufs.iter().map(|b| b.len()).sum();
     // One buffer on a stream (what recv()/read() pass): recv(2) skips the msghdr and iovec
     // copies of recvmsg(2). Datagrams keep recvmsg for the sender and MSG_TRUNC.
     if let (false, [buf]) = (s.dgram, &mut *bufs) {
         let (_, len) = rustix::net::recv(s, &mut buf[..], flags)?;
+        if plain_stream && 0 < len && len < cap {
+            s.mark_drained();
+        }
         return Ok(Received {
             len: len.min(buf.len()),
             truncated: false,
             from: None,
         });
     }
-    let cap: usize = bufs.iter().map(|b| b.len()).sum();
     let msg = rustix::net::recvmsg(s, bufs, &mut RecvAncillaryBuffer::default(), flags)?;
+    if plain_stream && 0 < msg.bytes && msg.bytes < cap {
+        s.mark_drained();
+    }
     let from = msg.address.and_then(|a| SocketAddr::try_from(a).ok());
     Ok(Received {
         len: msg.bytes.min(cap),

@@ -23,6 +23,12 @@ pub struct Socket {
     /// A connection `poll_oneoff` accepted while screening out refused peers (and admitted),
     /// kept for the next `sock_accept`.
     screened: Mutex<Option<(socket2::Socket, SockAddr)>>,
+    /// Whether the guest made it non-blocking (`O_NONBLOCK`, mirrored here so that a read need
+    /// not ask the kernel).
+    nonblocking: AtomicBool,
+    /// A non-blocking stream read took less than it asked for: the socket was empty then (see
+    /// [`Socket::take_drained`]).
+    drained: AtomicBool,
     /// Its place in the instance's socket quota, held until the socket is dropped.
     _permit: Permit,
 }
@@ -36,6 +42,8 @@ impl Socket {
             listening: AtomicBool::new(false),
             v6_unsettled: AtomicBool::new(false),
             screened: Mutex::new(None),
+            nonblocking: AtomicBool::new(false),
+            drained: AtomicBool::new(false),
             _permit: permit,
         }
     }
@@ -58,6 +66,39 @@ impl Socket {
     /// True once: the first time an unbound IPv6 datagram socket is used (see `v6_unsettled`).
     pub(crate) fn settle_v6(&self) -> bool {
         self.v6_unsettled.load(Ordering::Relaxed) && self.v6_unsettled.swap(false, Ordering::AcqRel)
+    }
+
+    /// Records the guest's `O_NONBLOCK` (set on the host socket by the caller).
+    pub(crate) fn note_nonblocking(&self, on: bool) {
+        self.nonblocking.store(on, Ordering::Relaxed);
+        if !on {
+            self.drained.store(false, Ordering::Relaxed);
+        }
+    }
+
+    /// Records that a non-blocking stream read took less than it asked for. Linux's TCP
+    /// receive stops short only when the queue is empty, so the read right after would be
+    /// `EAGAIN`: tokio skips that read for native programs on epoll; here the host answers it.
+    pub(crate) fn mark_drained(&self) {
+        if self.nonblocking.load(Ordering::Relaxed) {
+            self.drained.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// True once after [`Socket::mark_drained`]: the next read answers `EAGAIN` without a
+    /// `recv` (a guest reading in a loop asks the kernel again the time after). Readiness
+    /// reported by `poll_oneoff` clears it ([`Socket::clear_drained`]).
+    pub(crate) fn take_drained(&self) -> bool {
+        self.drained.load(Ordering::Relaxed)
+            && self.drained.swap(false, Ordering::Relaxed)
+            && self.nonblocking.load(Ordering::Relaxed)
+    }
+
+    /// Forgets [`Socket::mark_drained`]: data came since (poll reported the socket readable).
+    pub(crate) fn clear_drained(&self) {
+        if self.drained.load(Ordering::Relaxed) {
+            self.drained.store(false, Ordering::Relaxed);
+        }
     }
 
     /// The connection kept by screening, if any.

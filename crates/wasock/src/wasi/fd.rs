@@ -164,6 +164,9 @@ pub fn fd_fdstat_set_flags(
         fl.set(OFlags::APPEND, flags & fdflags::APPEND != 0);
         fl.set(OFlags::NONBLOCK, flags & fdflags::NONBLOCK != 0);
         rustix::fs::fcntl_setfl(e.as_fd(), fl)?;
+        if let Descriptor::Socket(s) = &e.desc {
+            s.note_nonblocking(flags & fdflags::NONBLOCK != 0);
+        }
         let changing = fdflags::APPEND | fdflags::NONBLOCK;
         *held = (*held & !changing) | (flags & changing);
         return Ok(());

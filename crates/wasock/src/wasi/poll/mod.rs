@@ -246,6 +246,9 @@ fn fd_event(w: &Waiter, rev: PollFlags, exact_nbytes: bool) -> Event {
         ev.flags |= EVENT_FD_READWRITE_HANGUP;
     }
     if w.kind == eventtype::FD_READ {
+        if let Descriptor::Socket(s) = &w.entry.desc {
+            s.clear_drained();
+        }
         ev.nbytes = if exact_nbytes {
             match &w.entry.desc {
                 // FIONREAD is EINVAL on a listener: spare the syscall, which a select() loop

@@ -7,8 +7,8 @@
  *   recv_eagain          fcntl(O_NONBLOCK) on a connected socket: recv()/read() are -1/EAGAIN with
  *                        no data, data is returned once sent, clearing the flag makes it blocking
  *   short_read           after a recv that took less than it asked for: poll's POLLIN is
- *                        followed by data, a read loop that never waits gets it, a socket made
- *                        blocking again waits
+ *                        followed by data, so is a MSG_PEEK that found some, a read loop that
+ *                        never waits gets it, a socket made blocking again waits
  *   send_eagain          a non-blocking send() into a full connection ends in -1/EAGAIN
  *   sock_nonblock        socket(SOCK_NONBLOCK) and accept4(SOCK_NONBLOCK)
  *   dontwait             MSG_DONTWAIT on a blocking socket, which stays blocking
@@ -89,6 +89,13 @@ int main(void) {
     CHECK(send(c, "pong", 4, 0) == 4);
     CHECK(poll(&sp, 1, 5000) == 1 && (sp.revents & POLLIN));
     CHECK(recv(s, buf, sizeof buf, 0) == 4 && memcmp(buf, "pong", 4) == 0);
+    CHECK(send(c, "peek", 4, 0) == 4);
+    ssize_t peeked = -1;
+    for (int i = 0; i < 1000000 && peeked < 0; i++) {
+        peeked = recv(s, buf, sizeof buf, MSG_PEEK);
+        CHECK(peeked > 0 || errno == EAGAIN);
+    }
+    CHECK(peeked == 4 && recv(s, buf, sizeof buf, 0) == 4 && memcmp(buf, "peek", 4) == 0);
     CHECK(send(c, "last", 4, 0) == 4);
     ssize_t got = -1;
     for (int i = 0; i < 1000000 && got < 0; i++) {

@@ -86,6 +86,10 @@ fn recv_once(s: &Socket, bufs: &mut [IoSliceMut<'_>], flags: RecvFlags) -> WasiR
     if plain_stream && s.take_drained() {
         return Err(Errno::Again);
     }
+    if !plain_stream {
+        // A peek that finds data must be followed by a read that gets it.
+        s.clear_drained();
+    }
     let cap: usize = bufs.iter().map(|b| b.len()).sum();
     // One buffer on a stream (what recv()/read() pass): recv(2) skips the msghdr and iovec
     // copies of recvmsg(2). Datagrams keep recvmsg for the sender and MSG_TRUNC.

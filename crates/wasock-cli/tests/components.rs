@@ -770,9 +770,8 @@ fn a_read_loop_that_never_waits_gets_the_data() {
     assert_eq!(g.finish().0, Some(0));
 }
 
-/// After a read that took less than it asked for, the host answers the next read "nothing
-/// yet" without asking the socket (it was empty a moment ago); a loop that never waits must
-/// still get what the peer sends next, and a blocking read must still be woken for it.
+/// After a read that took less than it asked for, a loop that never waits still gets what the
+/// peer sends next, and a blocking read is still woken for it.
 #[test]
 fn after_a_short_read_the_next_bytes_still_arrive() {
     let (g, mut peer, _, _) = guest_connected_to_peer("read-after-short");
@@ -781,6 +780,24 @@ fn after_a_short_read_the_next_bytes_still_arrive() {
         assert_eq!(g.line(), format!("{round} {bytes}"));
     }
     assert_eq!(g.line(), "ok read-after-short");
+    assert_eq!(g.finish().0, Some(0));
+}
+
+/// A read that stops short at TCP's urgent mark leaves the rest queued: the next blocking read
+/// gets it at once, as natively (a host that took every short read for an empty queue, as
+/// tokio does, would wait for the peer's next bytes).
+#[test]
+fn a_read_stopped_at_the_urgent_mark_is_followed_by_the_rest() {
+    use std::os::fd::AsRawFd;
+    let (g, mut peer, _, _) = guest_connected_to_peer("read-after-wait");
+    peer.write_all(b"ab").unwrap();
+    // SAFETY: send(2) of one byte from a live buffer on the peer's own socket.
+    let sent = unsafe { libc::send(peer.as_raw_fd(), b"c".as_ptr().cast(), 1, libc::MSG_OOB) };
+    assert_eq!(sent, 1, "{}", std::io::Error::last_os_error());
+    peer.write_all(b"def").unwrap();
+    assert_eq!(g.line(), "first ab");
+    assert_eq!(g.line(), "second def");
+    assert_eq!(g.line(), "ok read-after-wait");
     assert_eq!(g.finish().0, Some(0));
 }
 

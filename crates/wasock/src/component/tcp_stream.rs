@@ -25,15 +25,6 @@ fn failed(e: io::Error) -> StreamError {
     StreamError::LastOperationFailed(e.into())
 }
 
-/// Clears tokio's cached read readiness, so that `ready` waits for the socket's next event.
-/// Only sound while the reactor cannot run in between (it runs on this thread, only while the
-/// guest waits): an event it took in after the `recv` would be lost.
-fn clear_readable(stream: &TcpStream) {
-    let _ = stream.try_io(Interest::READABLE, || {
-        Err::<(), _>(io::ErrorKind::WouldBlock.into())
-    });
-}
-
 /// `recv` on the socket itself, not through tokio's cached readiness: the guest's runtime
 /// refreshes that only while the guest waits, and a guest that reads in a loop without waiting
 /// must still see its data. `EAGAIN` clears the cached readiness, so `ready` waits for the
@@ -41,7 +32,9 @@ fn clear_readable(stream: &TcpStream) {
 fn recv(stream: &TcpStream, buf: &mut [u8]) -> io::Result<usize> {
     let r = (&*socket2::SockRef::from(stream)).read(buf);
     if matches!(&r, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
-        clear_readable(stream);
+        let _ = stream.try_io(Interest::READABLE, || {
+            Err::<(), _>(io::ErrorKind::WouldBlock.into())
+        });
     }
     r
 }
@@ -64,11 +57,6 @@ fn send(stream: &TcpStream, buf: &[u8]) -> io::Result<usize> {
 pub(crate) struct Reader {
     stream: Option<Arc<TcpStream>>,
     shut: Arc<AtomicBool>,
-    /// The last `recv` took less than it asked for: the socket was empty then, so the next
-    /// read answers "nothing yet" without asking it, as tokio does for native programs on
-    /// epoll (the `recv` saved is the `EAGAIN` every request of a wasip2 server made). One
-    /// answer only, so a guest reading in a loop that never waits still gets its data.
-    drained: bool,
 }
 
 impl Reader {
@@ -76,7 +64,6 @@ impl Reader {
         Reader {
             stream: Some(stream),
             shut,
-            drained: false,
         }
     }
 
@@ -92,21 +79,14 @@ impl Reader {
 #[async_trait::async_trait]
 impl InputStream for Reader {
     fn read(&mut self, size: usize) -> StreamResult<Bytes> {
-        let drained = size > 0 && std::mem::take(&mut self.drained);
         let Some(stream) = self.open() else {
             return Err(StreamError::Closed);
         };
-        if size == 0 || drained {
+        if size == 0 {
             return Ok(Bytes::new());
         }
         let mut buf = BytesMut::zeroed(size.min(CHUNK));
-        let r = recv(stream, &mut buf);
-        if matches!(r, Ok(n) if n > 0 && n < buf.len()) {
-            // Edge-triggered: data that comes later is a new event.
-            clear_readable(stream);
-            self.drained = true;
-        }
-        match r {
+        match recv(stream, &mut buf) {
             Ok(0) => {
                 self.stream = None;
                 Err(StreamError::Closed)
@@ -131,7 +111,6 @@ impl Pollable for Reader {
             // An error is readiness too: the next read reports it.
             let _ = stream.readable().await;
         }
-        self.drained = false;
     }
 }
 

@@ -78,6 +78,19 @@ fn main() {
                 }
                 println!("ok read-after-short");
             }
+            // Connects, waits 300 ms (the peer's bytes arrive meanwhile), then two blocking
+            // reads. With urgent data in the middle, Linux's first read stops short at the
+            // urgent mark with the rest queued: the second read must get it at once.
+            "read-after-wait" => {
+                let mut s = TcpStream::connect(value).unwrap_or_else(|e| fail(action, e));
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                let mut buf = [0u8; 64];
+                for round in ["first", "second"] {
+                    let n = s.read(&mut buf).unwrap_or_else(|e| fail(action, e));
+                    println!("{round} {}", String::from_utf8_lossy(&buf[..n]));
+                }
+                println!("ok read-after-wait");
+            }
             // Sends a datagram to the echo peer, then receives the echo on a non-blocking
             // socket in a loop that never waits.
             "spin-udp" => {

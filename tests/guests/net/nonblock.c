@@ -7,8 +7,9 @@
  *   recv_eagain          fcntl(O_NONBLOCK) on a connected socket: recv()/read() are -1/EAGAIN with
  *                        no data, data is returned once sent, clearing the flag makes it blocking
  *   short_read           after a recv that took less than it asked for: poll's POLLIN is
- *                        followed by data, so is a MSG_PEEK that found some, a read loop that
- *                        never waits gets it, a socket made blocking again waits
+ *                        followed by data, so is a MSG_PEEK that found some, so is a read after
+ *                        a sleep, a read loop that never waits gets it, a socket made blocking
+ *                        again waits
  *   send_eagain          a non-blocking send() into a full connection ends in -1/EAGAIN
  *   sock_nonblock        socket(SOCK_NONBLOCK) and accept4(SOCK_NONBLOCK)
  *   dontwait             MSG_DONTWAIT on a blocking socket, which stays blocking
@@ -96,6 +97,9 @@ int main(void) {
         CHECK(peeked > 0 || errno == EAGAIN);
     }
     CHECK(peeked == 4 && recv(s, buf, sizeof buf, 0) == 4 && memcmp(buf, "peek", 4) == 0);
+    CHECK(send(c, "slept", 5, 0) == 5);
+    usleep(2000); /* a guest that slept (no poll) since its short read sees what came */
+    CHECK(recv(s, buf, sizeof buf, 0) == 5 && memcmp(buf, "slept", 5) == 0);
     CHECK(send(c, "last", 4, 0) == 4);
     ssize_t got = -1;
     for (int i = 0; i < 1000000 && got < 0; i++) {

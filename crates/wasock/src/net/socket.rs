@@ -5,7 +5,7 @@ use crate::abi::types::filetype;
 use crate::policy::Proto;
 use socket2::SockAddr;
 use std::os::fd::{AsFd, BorrowedFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// A TCP or UDP socket owned by the guest.
@@ -26,11 +26,23 @@ pub struct Socket {
     /// Whether the guest made it non-blocking (`O_NONBLOCK`, mirrored here so that a read need
     /// not ask the kernel).
     nonblocking: AtomicBool,
-    /// A non-blocking stream read took less than it asked for: the socket was empty then (see
-    /// [`Socket::take_drained`]).
-    drained: AtomicBool,
+    /// When (monotonic ns; 0: not) a non-blocking stream read last took less than it asked
+    /// for: the socket was empty then (see [`Socket::take_drained`]).
+    drained_at: AtomicU64,
     /// Its place in the instance's socket quota, held until the socket is dropped.
     _permit: Permit,
+}
+
+/// How long after a short read the next read may be answered `EAGAIN` without asking the
+/// kernel (ns): the read tokio makes right after each message, not one after a sleep or work.
+const DRAINED_FOR: u64 = 100_000;
+
+/// The monotonic clock in ns (vDSO: no system call).
+fn monotonic_ns() -> u64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    (t.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(t.tv_nsec as u64)
 }
 
 impl Socket {
@@ -43,7 +55,7 @@ impl Socket {
             v6_unsettled: AtomicBool::new(false),
             screened: Mutex::new(None),
             nonblocking: AtomicBool::new(false),
-            drained: AtomicBool::new(false),
+            drained_at: AtomicU64::new(0),
             _permit: permit,
         }
     }
@@ -72,32 +84,40 @@ impl Socket {
     pub(crate) fn note_nonblocking(&self, on: bool) {
         self.nonblocking.store(on, Ordering::Relaxed);
         if !on {
-            self.drained.store(false, Ordering::Relaxed);
+            self.clear_drained();
         }
     }
 
     /// Records that a non-blocking stream read took less than it asked for. Linux's TCP
-    /// receive stops short only when the queue is empty, so the read right after would be
-    /// `EAGAIN`: tokio skips that read for native programs on epoll; here the host answers it.
+    /// receive stops short when the queue is empty (or at the urgent mark, where the shortcut
+    /// costs one spurious `EAGAIN`), so a read right after would be `EAGAIN`: tokio skips that
+    /// read for native programs on epoll; here the host answers it ([`Socket::take_drained`]).
     pub(crate) fn mark_drained(&self) {
         if self.nonblocking.load(Ordering::Relaxed) {
-            self.drained.store(true, Ordering::Relaxed);
+            self.drained_at
+                .store(monotonic_ns().max(1), Ordering::Relaxed);
         }
     }
 
-    /// True once after [`Socket::mark_drained`]: the next read answers `EAGAIN` without a
-    /// `recv` (a guest reading in a loop asks the kernel again the time after). Readiness
-    /// reported by `poll_oneoff` clears it ([`Socket::clear_drained`]).
+    /// True once, within [`DRAINED_FOR`] of [`Socket::mark_drained`]: the read then answers
+    /// `EAGAIN` without a `recv`. Once, so a guest reading in a loop asks the kernel again the
+    /// time after; briefly, so that a guest which slept or worked since sees what came meanwhile;
+    /// and readiness reported by `poll_oneoff`, a peek or turning blocking end it at once
+    /// ([`Socket::clear_drained`]).
     pub(crate) fn take_drained(&self) -> bool {
-        self.drained.load(Ordering::Relaxed)
-            && self.drained.swap(false, Ordering::Relaxed)
+        if self.drained_at.load(Ordering::Relaxed) == 0 {
+            return false;
+        }
+        let at = self.drained_at.swap(0, Ordering::Relaxed);
+        at != 0
             && self.nonblocking.load(Ordering::Relaxed)
+            && monotonic_ns().saturating_sub(at) < DRAINED_FOR
     }
 
-    /// Forgets [`Socket::mark_drained`]: data came since (poll reported the socket readable).
+    /// Forgets [`Socket::mark_drained`]: data may have come since.
     pub(crate) fn clear_drained(&self) {
-        if self.drained.load(Ordering::Relaxed) {
-            self.drained.store(false, Ordering::Relaxed);
+        if self.drained_at.load(Ordering::Relaxed) != 0 {
+            self.drained_at.store(0, Ordering::Relaxed);
         }
     }
 

@@ -99,6 +99,23 @@ fn assert_serves(addr: SocketAddr) {
     );
 }
 
+/// A 300,000-byte echo comes back whole: the response head and a body far past what one
+/// write carries (on wasip2 through `p2_writev.rs`, which gathers up to 64 KiB per write).
+fn assert_large_echo(addr: SocketAddr) {
+    let body: String = (0..300_000u32)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let c = connect_from(Ipv4Addr::LOCALHOST, addr).unwrap();
+    let (status, back) = request(c, "POST", "/echo", &body);
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(
+        back == body,
+        "echo of {} bytes came back as {} bytes",
+        body.len(),
+        back.len()
+    );
+}
+
 /// Sends half a request and resets the connection (SO_LINGER 0), from 127.0.0.1.
 fn reset_mid_request(addr: SocketAddr, partial: &[u8]) {
     let s = connect_from(Ipv4Addr::LOCALHOST, addr).unwrap();
@@ -328,6 +345,7 @@ mod wasip2 {
     fn axum_serves_with_grants_and_curl_fetches_pages() {
         let (_p, addr) = serve(T, &SERVER_GRANTS);
         assert_serves(addr);
+        assert_large_echo(addr);
         let out = Command::new("curl")
             .args(["-sS", "--max-time", "30", &format!("http://{addr}/")])
             .output()

@@ -13,6 +13,8 @@
 //! `rust-axum udp=ADDR`: the same over UDP from 127.0.0.1: prints `ok udp SENDER`.
 #[cfg(all(target_os = "wasi", target_env = "p2"))]
 mod p2_fcntl;
+#[cfg(all(target_os = "wasi", target_env = "p2"))]
+mod p2_writev;
 
 use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::routing::{get, post};

@@ -39,10 +39,9 @@ const DRAINED_FOR: u64 = 100_000;
 
 /// The monotonic clock in ns (vDSO: no system call).
 fn monotonic_ns() -> u64 {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
-    (t.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(t.tv_nsec as u64)
+    crate::wasi::clock::nanos(rustix::time::clock_gettime(
+        rustix::time::ClockId::Monotonic,
+    ))
 }
 
 impl Socket {
@@ -114,7 +113,8 @@ impl Socket {
             && monotonic_ns().saturating_sub(at) < DRAINED_FOR
     }
 
-    /// Forgets [`Socket::mark_drained`]: data may have come since.
+    /// Forgets [`Socket::mark_drained`]: data may have come since. (Read first: poll calls it
+    /// for every readable socket, and a store would dirty a line other threads share.)
     pub(crate) fn clear_drained(&self) {
         if self.drained_at.load(Ordering::Relaxed) != 0 {
             self.drained_at.store(0, Ordering::Relaxed);

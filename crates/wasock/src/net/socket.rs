@@ -26,8 +26,8 @@ pub struct Socket {
     /// Whether the guest made it non-blocking (`O_NONBLOCK`, mirrored here so that a read need
     /// not ask the kernel).
     nonblocking: AtomicBool,
-    /// When (monotonic ns; 0: not) a non-blocking stream read last took less than it asked
-    /// for: the socket was empty then (see [`Socket::take_drained`]).
+    /// When (monotonic ns; 0: not) a non-blocking stream read last took some bytes but less
+    /// than it asked for: the socket was usually empty then (see [`Socket::take_drained`]).
     drained_at: AtomicU64,
     /// Its place in the instance's socket quota, held until the socket is dropped.
     _permit: Permit,
@@ -37,7 +37,7 @@ pub struct Socket {
 /// kernel (ns): the read tokio makes right after each message, not one after a sleep or work.
 const DRAINED_FOR: u64 = 100_000;
 
-/// The monotonic clock in ns (vDSO: no system call).
+/// The monotonic clock in ns (a vDSO call where the clock source allows: no system call).
 fn monotonic_ns() -> u64 {
     crate::wasi::clock::nanos(rustix::time::clock_gettime(
         rustix::time::ClockId::Monotonic,
@@ -87,10 +87,12 @@ impl Socket {
         }
     }
 
-    /// Records that a non-blocking stream read took less than it asked for. Linux's TCP
-    /// receive stops short when the queue is empty (or at the urgent mark, where the shortcut
-    /// costs one spurious `EAGAIN`), so a read right after would be `EAGAIN`: tokio skips that
-    /// read for native programs on epoll; here the host answers it ([`Socket::take_drained`]).
+    /// Records that a non-blocking stream read took some bytes but less than it asked for.
+    /// Linux's TCP receive stops short when the queue is empty, so a read right after would
+    /// usually be `EAGAIN`: tokio skips that read for native programs on epoll; here the host
+    /// answers it ([`Socket::take_drained`]). When the queue was not empty (the read stopped at
+    /// the urgent mark or before a FIN or error, or data came in during the call) that costs
+    /// one spurious `EAGAIN`, and `poll_oneoff` reports the socket readable at once.
     pub(crate) fn mark_drained(&self) {
         if self.nonblocking.load(Ordering::Relaxed) {
             self.drained_at
@@ -101,8 +103,8 @@ impl Socket {
     /// True once, within [`DRAINED_FOR`] of [`Socket::mark_drained`]: the read then answers
     /// `EAGAIN` without a `recv`. Once, so a guest reading in a loop asks the kernel again the
     /// time after; briefly, so that a guest which slept or worked since sees what came meanwhile;
-    /// and readiness reported by `poll_oneoff`, a peek or turning blocking end it at once
-    /// ([`Socket::clear_drained`]).
+    /// and readiness reported by `poll_oneoff`, a receive with flags (a peek) or turning
+    /// blocking end it at once ([`Socket::clear_drained`]).
     pub(crate) fn take_drained(&self) -> bool {
         if self.drained_at.load(Ordering::Relaxed) == 0 {
             return false;
@@ -114,7 +116,9 @@ impl Socket {
     }
 
     /// Forgets [`Socket::mark_drained`]: data may have come since. (Read first: poll calls it
-    /// for every readable socket, and a store would dirty a line other threads share.)
+    /// for every readable socket, and a store would dirty a line other threads share.) A mark
+    /// from another thread's read that finishes just after can survive it: one spurious
+    /// `EAGAIN`, and the next (level-triggered) poll reports the socket again.
     pub(crate) fn clear_drained(&self) {
         if self.drained_at.load(Ordering::Relaxed) != 0 {
             self.drained_at.store(0, Ordering::Relaxed);

@@ -79,10 +79,10 @@ int main(void) {
     CHECK(recv(s, buf, sizeof buf, 0) == 1 && buf[0] == 'd'); /* blocking recv waits for it */
     OK("recv_eagain");
 
-    /* After a read that took less than it asked for, wasock answers the next read EAGAIN
-     * without asking the kernel (it was empty a moment ago). Readiness from poll() ends that:
-     * poll's POLLIN is followed by the data; a loop that never waits gets it too; and a
-     * blocking socket is never answered so. */
+    /* After a read that took less than it asked for, wasock answers the next read within
+     * 100 us EAGAIN without asking the kernel (it was empty a moment ago), once. Readiness
+     * from poll() ends that, so do a peek and a sleep: each is followed by the data; a loop
+     * that never waits gets it too; and a blocking socket is never answered so. */
     set_nonblocking(s);
     CHECK(send(c, "ping", 4, 0) == 4);
     CHECK(poll(&sp, 1, 5000) == 1);

@@ -58,9 +58,10 @@ fn main() {
                 println!("ok spin-write {sent}");
             }
             // Three reads into a buffer larger than what comes, each after a read that took
-            // less than it asked for (the host then answers the next read without asking the
-            // socket): two in a non-blocking loop that never waits, one blocking. Each must
-            // still get the peer's next bytes.
+            // less than it asked for (a host that took that for an empty socket and answered
+            // the next read without asking it would have to get this right): two in a
+            // non-blocking loop that never waits, one blocking. Each must still get the peer's
+            // next bytes.
             "read-after-short" => {
                 let mut s = TcpStream::connect(value).unwrap_or_else(|e| fail(action, e));
                 let mut buf = [0u8; 64];

@@ -91,13 +91,16 @@ fn recv_once(s: &Socket, bufs: &mut [IoSliceMut<'_>], flags: RecvFlags) -> WasiR
         s.clear_drained();
     }
     let cap: usize = bufs.iter().map(|b| b.len()).sum();
+    let took = |n: usize| {
+        if plain_stream && 0 < n && n < cap {
+            s.mark_drained();
+        }
+    };
     // One buffer on a stream (what recv()/read() pass): recv(2) skips the msghdr and iovec
     // copies of recvmsg(2). Datagrams keep recvmsg for the sender and MSG_TRUNC.
     if let (false, [buf]) = (s.dgram, &mut *bufs) {
         let (_, len) = rustix::net::recv(s, &mut buf[..], flags)?;
-        if plain_stream && 0 < len && len < cap {
-            s.mark_drained();
-        }
+        took(len);
         return Ok(Received {
             len: len.min(buf.len()),
             truncated: false,
@@ -105,9 +108,7 @@ fn recv_once(s: &Socket, bufs: &mut [IoSliceMut<'_>], flags: RecvFlags) -> WasiR
         });
     }
     let msg = rustix::net::recvmsg(s, bufs, &mut RecvAncillaryBuffer::default(), flags)?;
-    if plain_stream && 0 < msg.bytes && msg.bytes < cap {
-        s.mark_drained();
-    }
+    took(msg.bytes);
     let from = msg.address.and_then(|a| SocketAddr::try_from(a).ok());
     Ok(Received {
         len: msg.bytes.min(cap),

@@ -206,6 +206,9 @@ _WASI_SOCK_ASSERT(offsetof(__wasi_addr_info_hints_t, type) == 0 && offsetof(__wa
 #ifndef SO_KEEPALIVE
 #define SO_KEEPALIVE 9
 #endif
+#ifndef SO_OOBINLINE
+#define SO_OOBINLINE 10 /* named so programs build; set/get: ENOPROTOOPT (no such import) */
+#endif
 #ifndef SO_LINGER
 #define SO_LINGER 13
 #endif
@@ -217,6 +220,17 @@ _WASI_SOCK_ASSERT(offsetof(__wasi_addr_info_hints_t, type) == 0 && offsetof(__wa
 #endif
 #ifndef SO_SNDTIMEO
 #define SO_SNDTIMEO 21
+#endif
+
+/* The other names of AF_UNIX (socket() answers EAFNOSUPPORT for it: no such sockets). */
+#ifndef AF_LOCAL
+#define AF_LOCAL AF_UNIX
+#endif
+#ifndef PF_UNIX
+#define PF_UNIX AF_UNIX
+#endif
+#ifndef PF_LOCAL
+#define PF_LOCAL AF_UNIX
 #endif
 
 #ifndef TCP_NODELAY

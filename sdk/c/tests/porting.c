@@ -283,7 +283,27 @@ int main(int argc, char **argv) {
     struct stat st;
     CHECK("mkdtemp", mkdtemp(tmpl) == tmpl && stat(tmpl, &st) == 0 && S_ISDIR(st.st_mode) &&
                          rmdir(tmpl) == 0);
+    /* resource limits and both ids at once (3proxy) */
+    struct rlimit rl;
+    CHECK("getrlimit", getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 2 && rl.rlim_cur <= rl.rlim_max);
+    CHECK("setrlimit_same", setrlimit(RLIMIT_NOFILE, &rl) == 0);
+    CHECK("setreuid_same", setreuid((uid_t)-1, geteuid()) == 0 && setregid(getgid(), (gid_t)-1) == 0);
 #ifdef __wasi__
+    CHECK("getrlimit_values", rl.rlim_cur == 16384 && rl.rlim_max == 16384 &&
+                                  getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_max == 0 &&
+                                  getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur == RLIM_INFINITY &&
+                                  getrlimit(99, &rl) == -1 && errno == EINVAL);
+    rl.rlim_cur = rl.rlim_max = 100000;
+    CHECK("setrlimit_raise", setrlimit(RLIMIT_NOFILE, &rl) == -1 && errno == EPERM);
+    rl.rlim_cur = rl.rlim_max = 100;
+    CHECK("setrlimit_lower", setrlimit(RLIMIT_NOFILE, &rl) == -1 && errno == ENOSYS);
+    CHECK("setreuid_root", setreuid(0, 0) == -1 && errno == EPERM && setregid(0, (gid_t)-1) == -1 &&
+                               errno == EPERM);
+    int so = socket(PF_INET, SOCK_STREAM, 0), one = 1;
+    CHECK("so_oobinline", so >= 0 && setsockopt(so, SOL_SOCKET, SO_OOBINLINE, &one, sizeof one) == -1 &&
+                              errno == ENOPROTOOPT && close(so) == 0);
+    CHECK("pf_unix", PF_UNIX == AF_UNIX && AF_LOCAL == AF_UNIX && socket(PF_UNIX, SOCK_STREAM, 0) == -1 &&
+                         errno == EAFNOSUPPORT);
     CHECK("getppid", getppid() == 1 && kill(getppid(), 0) == -1 && errno == ESRCH);
     CHECK("clock_nanosleep_cputime", clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 0, &ms, NULL) == ENOTSUP);
     CHECK("fchdir", fchdir(3) == -1 && errno == ENOSYS);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -368,6 +369,60 @@ int setegid(gid_t gid) {
     if (gid == WASOCK_NOBODY)
         return 0;
     errno = EPERM;
+    return -1;
+}
+#endif
+/* Both ids at once; -1 keeps one. */
+#ifdef C_setreuid
+int setreuid(uid_t ruid, uid_t euid) {
+    if ((ruid == (uid_t)-1 || ruid == WASOCK_NOBODY) && (euid == (uid_t)-1 || euid == WASOCK_NOBODY))
+        return 0;
+    errno = EPERM;
+    return -1;
+}
+#endif
+#ifdef C_setregid
+int setregid(gid_t rgid, gid_t egid) {
+    if ((rgid == (gid_t)-1 || rgid == WASOCK_NOBODY) && (egid == (gid_t)-1 || egid == WASOCK_NOBODY))
+        return 0;
+    errno = EPERM;
+    return -1;
+}
+#endif
+
+/* ---- resource limits: what a guest of wasock's CLI can count on. Open fds: the CLI's cap
+ * (DEFAULT_MAX_FDS in crates/wasock/src/instance.rs; an embedder's Config::max_fds may differ);
+ * core files: none; nothing else is limited in a way the guest could see (memory: a failed
+ * malloc at the module's maximum). No limit can be changed: setting the values reported
+ * succeeds, raising one above its maximum fails with EPERM (as for any unprivileged process),
+ * and lowering one, which wasock could not enforce, fails with ENOSYS. ---- */
+#if defined(C_getrlimit) || defined(C_setrlimit)
+#define WASOCK_MAX_FDS 16384
+static int wasock_rlimit(int resource, struct rlimit *rl) {
+    if (resource < 0 || resource >= RLIM_NLIMITS) {
+        errno = EINVAL;
+        return -1;
+    }
+    rlim_t v = resource == RLIMIT_NOFILE ? WASOCK_MAX_FDS : resource == RLIMIT_CORE ? 0 : RLIM_INFINITY;
+    rl->rlim_cur = rl->rlim_max = v;
+    return 0;
+}
+#endif
+#ifdef C_getrlimit
+int getrlimit(int resource, struct rlimit *rl) { return wasock_rlimit(resource, rl); }
+#endif
+#ifdef C_setrlimit
+int setrlimit(int resource, const struct rlimit *rl) {
+    struct rlimit now;
+    if (wasock_rlimit(resource, &now) != 0)
+        return -1;
+    if (rl->rlim_cur > rl->rlim_max) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (rl->rlim_cur == now.rlim_cur && rl->rlim_max == now.rlim_max)
+        return 0;
+    errno = rl->rlim_max > now.rlim_max ? EPERM : ENOSYS;
     return -1;
 }
 #endif

@@ -12,11 +12,12 @@ which load from other work on a shared machine disturbs far less than throughput
 line.
 
     python3 bench/ports.py --darkhttpd DIR --microsocks DIR --civetweb DIR --mongoose DIR
-        [--rounds 5] [--seconds 5] [--only TEXT] [--musl]
+        --3proxy DIR [--rounds 5] [--seconds 5] [--only TEXT] [--musl]
 
 Sources: github.com/emikulic/darkhttpd (ISC), github.com/rofl0r/microsocks (MIT),
 github.com/civetweb/civetweb (MIT; a release tag, e.g. v1.16), github.com/cesanta/mongoose
-(GPLv2 or commercial; its tutorials/http/http-server). They are not part of this
+(GPLv2 or commercial; its tutorials/http/http-server), github.com/3proxy/3proxy (BSD-style;
+its standalone SOCKS server). They are not part of this
 repository: clone them anywhere and pass the directories. Needs wrk and curl
 (`apt-get install wrk curl`).
 """
@@ -64,6 +65,11 @@ PROGRAMS = {
                      copy=["mongoose.c", "mongoose.h", "tutorials/http/http-server"],
                      make=["CFLAGS=-O2 -I.", "CFLAGS_EXTRA=-DMG_ARCH=MG_ARCH_UNIX -DMG_TLS=MG_TLS_BUILTIN"],
                      cflags="", ldflags=""),
+    # Its standalone SOCKS server, built by the Makefile for this host (Makefile.Linux, the
+    # same for wasm: it detects what it can use). PLUGINS= skips its plugins: shared objects
+    # for dlopen, which WASI cannot load (natively too, so both builds hold the same code).
+    "3proxy": dict(binary="bin/3proxy_socks", target="all", threads=True,
+                   make=["-f", "Makefile.Linux", "PLUGINS="], cflags="", ldflags=""),
 }
 
 
@@ -97,13 +103,14 @@ def build(name, src, kinds):
             cc = f"{WASI_CC} --threads" if p["threads"] else str(WASI_CC)
             cflags, ldflags = p["cflags"], p["ldflags"]
         env["CFLAGS"], env["LDFLAGS"] = cflags, ldflags
-        cmd = ["make", "-j2", f"CC={cc}", *p["make"], p["binary"]]
+        cmd = ["make", "-j2", f"CC={cc}", *p["make"], p.get("target", p["binary"])]
         built[f"{kind}_command"] = f"CFLAGS='{cflags}' LDFLAGS='{ldflags}' " + " ".join(
             f"'{c}'" if " " in c else c for c in cmd)
         log = dst / "build.log"
         with open(log, "w") as f:
             # whatever the source directory held from an earlier build goes first
-            subprocess.run(["make", "clean"], cwd=work, env=env, stdout=f, stderr=subprocess.STDOUT)
+            subprocess.run(["make", *p["make"], "clean"], cwd=work, env=env, stdout=f,
+                           stderr=subprocess.STDOUT)
             r = subprocess.run(cmd, cwd=work, env=env, stdout=f, stderr=subprocess.STDOUT)
         if r.returncode != 0:
             sys.exit(f"ports: building {name} ({kind}) failed; see {log}")
@@ -174,12 +181,18 @@ def wrk(url, conns, seconds):
     return rps
 
 
-def curl_speed(url, proxy):
-    """Bytes/s of one download through a SOCKS5 proxy, on CLIENT_CPU."""
-    r = sh("taskset", "-c", CLIENT_CPU, "curl", "-s", "-o", "/dev/null", "--socks5", proxy,
-           "-w", "%{speed_download} %{size_download}", url, capture_output=True, text=True, timeout=120)
-    speed, size = r.stdout.split()
-    return float(speed), int(size)
+def curl_downloads(url, proxy, seconds):
+    """MiB/s and MiB moved by downloads through a SOCKS5 proxy, one after another for at least
+    `seconds` of transfer (a single download of the file takes well under a second, too short to
+    measure alone), on CLIENT_CPU."""
+    size = took = 0.0
+    while took < seconds:
+        r = sh("taskset", "-c", CLIENT_CPU, "curl", "-s", "-o", "/dev/null", "--socks5", proxy,
+               "-w", "%{time_total} %{size_download}", url, capture_output=True, text=True,
+               timeout=120)
+        t, n = r.stdout.split()
+        took, size = took + float(t), size + int(n) / (1 << 20)
+    return size / took, size
 
 
 def socks_connects(proxy_port, target_port, seconds, threads=4):
@@ -275,8 +288,9 @@ def main():
         if not p.exists() or p.stat().st_size != size:
             p.write_bytes(os.urandom(size) if size > 1024 else b"x" * (size - 1) + b"\n")
 
-    # (name, metric, program, make_server(kind) -> Server, measure(server) -> value); ops(value)
-    # is how many operations a measurement served (for the CPU time per operation).
+    # (name, metric, program, make_server(kind) -> Server, measure(server) -> value, ops(value)):
+    # ops(value) is how many operations a measurement served (for the CPU time per operation);
+    # a measure that knows that itself returns (value, operations) and has ops None.
     loads = []
     per_second = lambda v: v * a.seconds
     if "darkhttpd" in builds:
@@ -304,28 +318,34 @@ def main():
                       lambda s: wrk(f"http://127.0.0.1:{s.port}/1k.html", 50, a.seconds), per_second))
         loads.append(("mongoose 1 MiB, 4 conns", "req/s", "mongoose", mongoose,
                       lambda s: wrk(f"http://127.0.0.1:{s.port}/1m.bin", 4, a.seconds), per_second))
-    if "microsocks" in builds:
-        b = builds["microsocks"]
-        backend_port = 18203
-        # The proxied server: a native darkhttpd if built, else python's http.server.
-        if "darkhttpd" in builds:
-            backend_cmd = [str(builds["darkhttpd"]["native"]), str(www), "--addr", "127.0.0.1",
-                           "--port", str(backend_port)]
-        else:
-            backend_cmd = [sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d", str(www),
-                           str(backend_port)]
-        def socks(kind, port=18204, b=b):
-            return Server(kind, b[kind], ["-i", "127.0.0.1", "-p", str(port)], port)
-        loads.append(("microsocks 256 MiB download (curl)", "MiB/s", "microsocks", socks,
-                      lambda s: curl_speed(f"http://127.0.0.1:{backend_port}/256m.bin",
-                                           f"127.0.0.1:{s.port}")[0] / (1 << 20),
-                      lambda v: files["256m.bin"] / (1 << 20)))  # per MiB
-        loads.append(("microsocks connects, 4 clients", "conn/s", "microsocks", socks,
+    # The SOCKS5 proxies relay from a native darkhttpd if built, else from python's http.server.
+    backend_port = 18203
+    if "darkhttpd" in builds:
+        backend_cmd = [str(builds["darkhttpd"]["native"]), str(www), "--addr", "127.0.0.1",
+                       "--port", str(backend_port)]
+    else:
+        backend_cmd = [sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d", str(www),
+                       str(backend_port)]
+    socks_args = {
+        "microsocks": lambda port: ["-i", "127.0.0.1", "-p", str(port)],
+        # -e: its outgoing address (by default it binds 0.0.0.0, which --addr-pool does not grant)
+        "3proxy": lambda port: ["-i127.0.0.1", "-e127.0.0.1", f"-p{port}"],
+    }
+    for prog, port in (("microsocks", 18204), ("3proxy", 18206)):
+        if prog not in builds:
+            continue
+        def socks(kind, port=port, b=builds[prog], args=socks_args[prog]):
+            return Server(kind, b[kind], args(port), port)
+        loads.append((f"{prog} 256 MiB downloads (curl)", "MiB/s", prog, socks,
+                      lambda s: curl_downloads(f"http://127.0.0.1:{backend_port}/256m.bin",
+                                               f"127.0.0.1:{s.port}", a.seconds),
+                      None))  # the measurement returns the MiB it moved
+        loads.append((f"{prog} connects, 4 clients", "conn/s", prog, socks,
                       lambda s: socks_connects(s.port, backend_port, a.seconds), per_second))
     loads = [l for l in loads if a.only in l[0]]
 
     backend = None
-    if "microsocks" in builds and any(l[2] == "microsocks" for l in loads):
+    if any(l[2] in socks_args for l in loads):
         backend = subprocess.Popen(["taskset", "-c", CLIENT_CPU, *backend_cmd], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         wait_port(backend_port, backend)
@@ -344,8 +364,9 @@ def main():
                     try:
                         before = cpu_seconds(s.proc.pid)
                         v = measure(s)
+                        v, n_ops = v if isinstance(v, tuple) else (v, ops(v))
                         vals[kind].append(v)
-                        cpu[kind].append((cpu_seconds(s.proc.pid) - before) / ops(v) * 1e6)
+                        cpu[kind].append((cpu_seconds(s.proc.pid) - before) / n_ops * 1e6)
                     finally:
                         s.stop()
             n, w = statistics.median(vals["native"]), statistics.median(vals["wasock"])

@@ -342,6 +342,32 @@ int main(void)
         gm.msg_iovlen = 2;
         CHECK(recvmsg(s, &gm, 0) == 7 && memcmp(s1, "abcd", 4) == 0 && memcmp(s2, "efg", 3) == 0);
         CHECK(gm.msg_flags == 0);
+
+        /* recvfrom on a stream names the peer under wasock, each time (the accepted side's from
+           accept, the connecting side's asked of the kernel once); Linux names none */
+        struct sockaddr_in ca, from;
+        socklen_t cl = sizeof ca, fl;
+        CHECK(getsockname(c, (struct sockaddr *)&ca, &cl) == 0);
+        for (int i = 0; i < 2; i++) {
+            CHECK(send(c, "hi", 2, 0) == 2 && send(s, "yo", 2, 0) == 2);
+            CHECK(poll(&pf, 1, 10000) == 1 && (pf.revents & POLLIN));
+            fl = sizeof from;
+            memset(&from, 0, sizeof from);
+            CHECK(recvfrom(s, buf, 2, 0, (struct sockaddr *)&from, &fl) == 2 && memcmp(buf, "hi", 2) == 0);
+#ifdef __wasi__
+            CHECK(fl == sizeof from && from.sin_port == ca.sin_port && from.sin_addr.s_addr == ca.sin_addr.s_addr);
+#else
+            CHECK(fl == 0);
+#endif
+            fl = sizeof from;
+            memset(&from, 0, sizeof from);
+            CHECK(recvfrom(c, buf, 2, 0, (struct sockaddr *)&from, &fl) == 2 && memcmp(buf, "yo", 2) == 0);
+#ifdef __wasi__
+            CHECK(fl == sizeof from && from.sin_port == la.sin_port && from.sin_addr.s_addr == la.sin_addr.s_addr);
+#else
+            CHECK(fl == 0);
+#endif
+        }
         close(c);
         close(s);
         close(ls);

@@ -153,8 +153,8 @@ pub fn sock_accept(
 ) -> WasiResult<()> {
     mem.slice(out, 4)?;
     let s = socket(cx, fd, rights::SOCK_ACCEPT)?;
-    let inner = if cx.net.inbound_open(false) {
-        s.inner.accept()?.0
+    let (inner, peer) = if cx.net.inbound_open(false) {
+        s.inner.accept()?
     } else {
         accept_admitted(cx, &s)?
     };
@@ -170,10 +170,9 @@ pub fn sock_accept(
         inner.set_nonblocking(true)?;
     }
     let fdflags = if nonblock { fdflags::NONBLOCK } else { 0 };
-    let new_fd = cx.push(Entry::new_socket(
-        Socket::new(inner, s.dgram, permit),
-        fdflags,
-    ))?;
+    let conn = Socket::new(inner, s.dgram, permit);
+    conn.remember_peer(peer.as_socket());
+    let new_fd = cx.push(Entry::new_socket(conn, fdflags))?;
     mem.write_u32(out, new_fd.0)
 }
 
@@ -184,18 +183,18 @@ pub fn sock_accept(
 /// lock, and none waits for a connection another thread took first. A blocking listener
 /// waits for the next connection in poll(2), without the lock (its receive timeout, which
 /// bounds a native accept(), bounds the wait: `EAGAIN`).
-fn accept_admitted(cx: &WasiCtx, s: &Socket) -> WasiResult<socket2::Socket> {
+fn accept_admitted(cx: &WasiCtx, s: &Socket) -> WasiResult<(socket2::Socket, SockAddr)> {
     loop {
         {
             let mut kept = s.screened();
-            if let Some((conn, _)) = kept.take() {
-                return Ok(conn); // admitted when screened
+            if let Some(admitted) = kept.take() {
+                return Ok(admitted); // admitted when screened
             }
             // A non-blocking listener accepts at once (EAGAIN when nothing is queued).
             if s.inner.nonblocking()? || readable_now(s) {
                 let (conn, peer) = s.inner.accept()?;
                 if admits_peer(cx, peer.as_socket()) {
-                    return Ok(conn);
+                    return Ok((conn, peer));
                 }
                 reset(conn);
                 continue;
@@ -395,7 +394,7 @@ pub fn sock_recv_from(
     };
     let from = match got.from {
         Some(a) => a,
-        None => match s.inner.peer_addr().ok().and_then(|a| a.as_socket()) {
+        None => match s.stream_peer() {
             Some(a) => a,
             None => std_addr(&s.inner.local_addr()?).map(|l| SocketAddr::new(l.ip(), 0))?,
         },

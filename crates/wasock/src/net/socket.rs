@@ -4,9 +4,10 @@ use super::guard::Permit;
 use crate::abi::types::filetype;
 use crate::policy::Proto;
 use socket2::SockAddr;
+use std::net::SocketAddr;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// A TCP or UDP socket owned by the guest.
 #[derive(Debug)]
@@ -29,6 +30,9 @@ pub struct Socket {
     /// When (monotonic ns; 0: not) a non-blocking stream read last took some bytes but less
     /// than it asked for: the socket was usually empty then (see [`Socket::take_drained`]).
     drained_at: AtomicU64,
+    /// A stream socket's peer once known (from `accept`, or the first lookup): the address
+    /// `sock_recv_from` reports for each read, which would otherwise cost a `getpeername`.
+    peer: OnceLock<SocketAddr>,
     /// Its place in the instance's socket quota, held until the socket is dropped.
     _permit: Permit,
 }
@@ -55,6 +59,7 @@ impl Socket {
             screened: Mutex::new(None),
             nonblocking: AtomicBool::new(false),
             drained_at: AtomicU64::new(0),
+            peer: OnceLock::new(),
             _permit: permit,
         }
     }
@@ -123,6 +128,27 @@ impl Socket {
         if self.drained_at.load(Ordering::Relaxed) != 0 {
             self.drained_at.store(0, Ordering::Relaxed);
         }
+    }
+
+    /// Records the peer `accept` reported for a new connection.
+    pub(crate) fn remember_peer(&self, peer: Option<SocketAddr>) {
+        if let (false, Some(a)) = (self.dgram, peer) {
+            let _ = self.peer.set(a);
+        }
+    }
+
+    /// A connected stream socket's peer, asked of the kernel only the first time: a TCP
+    /// connection's peer never changes (the ABI cannot disconnect one to connect it again).
+    /// `None` for a datagram socket (it may connect elsewhere) or when not connected.
+    pub(crate) fn stream_peer(&self) -> Option<SocketAddr> {
+        if self.dgram {
+            return None;
+        }
+        if let Some(a) = self.peer.get() {
+            return Some(*a);
+        }
+        let a = self.inner.peer_addr().ok()?.as_socket()?;
+        Some(*self.peer.get_or_init(|| a))
     }
 
     /// The connection kept by screening, if any.

@@ -68,8 +68,10 @@ PROGRAMS = {
     # Its standalone SOCKS server, built by the Makefile for this host (Makefile.Linux, the
     # same for wasm: it detects what it can use). PLUGINS= skips its plugins: shared objects
     # for dlopen, which WASI cannot load (natively too, so both builds hold the same code).
+    # CFLAGS/LDFLAGS stay out of the environment: its Makefile sets them with `?=` (-O3 -flto),
+    # which an exported variable, even empty, would override.
     "3proxy": dict(binary="bin/3proxy_socks", target="all", threads=True,
-                   make=["-f", "Makefile.Linux", "PLUGINS="], cflags="", ldflags=""),
+                   make=["-f", "Makefile.Linux", "PLUGINS="], cflags=None, ldflags=None),
 }
 
 
@@ -97,14 +99,20 @@ def build(name, src, kinds):
             cflags, ldflags = p["cflags"], p["ldflags"]
         elif kind == "musl":
             cc = "musl-gcc"
-            cflags, ldflags = f"{p['cflags']} {p.get('musl', '')}".strip(), p["ldflags"]
+            cflags, ldflags = p["cflags"], p["ldflags"]
+            if p.get("musl"):
+                cflags = f"{cflags or ''} {p['musl']}".strip()
         else:
             # The SDK's sysroot declares and defines the socket calls: nothing else to add.
             cc = f"{WASI_CC} --threads" if p["threads"] else str(WASI_CC)
             cflags, ldflags = p["cflags"], p["ldflags"]
-        env["CFLAGS"], env["LDFLAGS"] = cflags, ldflags
+        for var, value in (("CFLAGS", cflags), ("LDFLAGS", ldflags)):
+            if value is not None:
+                env[var] = value
         cmd = ["make", "-j2", f"CC={cc}", *p["make"], p.get("target", p["binary"])]
-        built[f"{kind}_command"] = f"CFLAGS='{cflags}' LDFLAGS='{ldflags}' " + " ".join(
+        flags = "".join(f"{var}='{v}' " for var, v in (("CFLAGS", cflags), ("LDFLAGS", ldflags))
+                        if v is not None)
+        built[f"{kind}_command"] = flags + " ".join(
             f"'{c}'" if " " in c else c for c in cmd)
         log = dst / "build.log"
         with open(log, "w") as f:

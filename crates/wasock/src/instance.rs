@@ -9,7 +9,8 @@ use crate::wasi::{proc::ExitCode, Host, Mem, WasiCtx};
 use std::sync::Arc;
 use wasmtime::{ExternType, Linker, Module, SharedMemory, Store, Val, ValType, WasmBacktrace};
 
-/// Default cap on open fds per instance.
+/// Default cap on open fds per instance (the C SDK's `getrlimit(RLIMIT_NOFILE)` reports it:
+/// `WASOCK_MAX_FDS` in sdk/c/src/compat/compat.c; a test keeps the two equal).
 const DEFAULT_MAX_FDS: usize = 16384;
 
 /// What to call once the module is instantiated.
@@ -376,4 +377,15 @@ fn format_backtrace(bt: &WasmBacktrace) -> String {
         out.push_str(&format!("  {i:>2}: {offset:>8} - {module}!{func}\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The C SDK's `getrlimit(RLIMIT_NOFILE)` reports the CLI's fd cap, so the two must agree.
+    #[test]
+    fn sdk_reports_the_default_fd_cap() {
+        let compat = include_str!("../../../sdk/c/src/compat/compat.c");
+        let want = format!("#define WASOCK_MAX_FDS {}\n", super::DEFAULT_MAX_FDS);
+        assert!(compat.contains(&want), "compat.c lacks `{}`", want.trim());
+    }
 }

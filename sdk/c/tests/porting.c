@@ -302,7 +302,7 @@ int main(int argc, char **argv) {
     int so = socket(PF_INET, SOCK_STREAM, 0), one = 1;
     CHECK("so_oobinline", so >= 0 && setsockopt(so, SOL_SOCKET, SO_OOBINLINE, &one, sizeof one) == -1 &&
                               errno == ENOPROTOOPT && close(so) == 0);
-    CHECK("pf_unix", PF_UNIX == AF_UNIX && AF_LOCAL == AF_UNIX && socket(PF_UNIX, SOCK_STREAM, 0) == -1 &&
+    CHECK("pf_unix", PF_LOCAL == AF_UNIX && AF_LOCAL == AF_UNIX && socket(PF_UNIX, SOCK_STREAM, 0) == -1 &&
                          errno == EAFNOSUPPORT);
     CHECK("getppid", getppid() == 1 && kill(getppid(), 0) == -1 && errno == ESRCH);
     CHECK("clock_nanosleep_cputime", clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 0, &ms, NULL) == ENOTSUP);

@@ -343,8 +343,8 @@ int main(void)
         CHECK(recvmsg(s, &gm, 0) == 7 && memcmp(s1, "abcd", 4) == 0 && memcmp(s2, "efg", 3) == 0);
         CHECK(gm.msg_flags == 0);
 
-        /* recvfrom on a stream names the peer under wasock, each time (the accepted side's from
-           accept, the connecting side's asked of the kernel once); Linux names none */
+        /* recvfrom on a stream names the peer under wasock, each time (the accepted side's kept
+           from accept, the connecting side's asked of the kernel); Linux names none */
         struct sockaddr_in ca, from;
         socklen_t cl = sizeof ca, fl;
         CHECK(getsockname(c, (struct sockaddr *)&ca, &cl) == 0);

@@ -30,9 +30,11 @@ pub struct Socket {
     /// When (monotonic ns; 0: not) a non-blocking stream read last took some bytes but less
     /// than it asked for: the socket was usually empty then (see [`Socket::take_drained`]).
     drained_at: AtomicU64,
-    /// A stream socket's peer once known (from `accept`, or the first lookup): the address
-    /// `sock_recv_from` reports for each read, which would otherwise cost a `getpeername`.
-    peer: OnceLock<SocketAddr>,
+    /// An accepted connection's peer, as `accept` reported it: the address `sock_recv_from`
+    /// reports for each read, which would otherwise cost a `getpeername`. Only accepted ones:
+    /// Linux never lets those connect again, while a socket the guest connected can, after a
+    /// failed attempt, connect to another peer.
+    accepted_peer: OnceLock<SocketAddr>,
     /// Its place in the instance's socket quota, held until the socket is dropped.
     _permit: Permit,
 }
@@ -59,7 +61,7 @@ impl Socket {
             screened: Mutex::new(None),
             nonblocking: AtomicBool::new(false),
             drained_at: AtomicU64::new(0),
-            peer: OnceLock::new(),
+            accepted_peer: OnceLock::new(),
             _permit: permit,
         }
     }
@@ -133,22 +135,20 @@ impl Socket {
     /// Records the peer `accept` reported for a new connection.
     pub(crate) fn remember_peer(&self, peer: Option<SocketAddr>) {
         if let (false, Some(a)) = (self.dgram, peer) {
-            let _ = self.peer.set(a);
+            let _ = self.accepted_peer.set(a);
         }
     }
 
-    /// A connected stream socket's peer, asked of the kernel only the first time: a TCP
-    /// connection's peer never changes (the ABI cannot disconnect one to connect it again).
-    /// `None` for a datagram socket (it may connect elsewhere) or when not connected.
+    /// A stream socket's peer: an accepted connection's from `accept`, any other's asked of
+    /// the kernel. `None` for a datagram socket or when not connected.
     pub(crate) fn stream_peer(&self) -> Option<SocketAddr> {
         if self.dgram {
             return None;
         }
-        if let Some(a) = self.peer.get() {
+        if let Some(a) = self.accepted_peer.get() {
             return Some(*a);
         }
-        let a = self.inner.peer_addr().ok()?.as_socket()?;
-        Some(*self.peer.get_or_init(|| a))
+        self.inner.peer_addr().ok()?.as_socket()
     }
 
     /// The connection kept by screening, if any.

@@ -29,6 +29,7 @@ OUT = ROOT / "target" / "ports"
 WASI_CC = ROOT / "scripts" / "wasi-cc"
 SDK = ROOT / "sdk" / "c"
 SERVER_CPU, CLIENT_CPU = "0", "1"
+BACKEND_PORT = 18203  # the web server the SOCKS proxies relay from
 
 
 def sh(*cmd, **kw):
@@ -203,6 +204,16 @@ def curl_downloads(url, proxy, seconds):
     return size / took, size
 
 
+def same_bytes(server, socks):
+    """Fails unless the 1 MiB file comes through `server` (a web server, or a SOCKS proxy in
+    front of the backend) byte for byte as it is on disk."""
+    url = f"http://127.0.0.1:{BACKEND_PORT if socks else server.port}/1m.bin"
+    proxy = ["--socks5", f"127.0.0.1:{server.port}"] if socks else []
+    got = sh("curl", "-sf", *proxy, url, capture_output=True, timeout=60).stdout
+    if got != (OUT / "www" / "1m.bin").read_bytes():
+        sys.exit(f"ports: {url} through port {server.port} came back different ({len(got)} bytes)")
+
+
 def socks_connects(proxy_port, target_port, seconds, threads=4):
     """Connections/s through a SOCKS5 proxy: handshake, CONNECT, one HTTP GET, close."""
     req = b"GET /1k.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
@@ -327,7 +338,7 @@ def main():
         loads.append(("mongoose 1 MiB, 4 conns", "req/s", "mongoose", mongoose,
                       lambda s: wrk(f"http://127.0.0.1:{s.port}/1m.bin", 4, a.seconds), per_second))
     # The SOCKS5 proxies relay from a native darkhttpd if built, else from python's http.server.
-    backend_port = 18203
+    backend_port = BACKEND_PORT
     if "darkhttpd" in builds:
         backend_cmd = [str(builds["darkhttpd"]["native"]), str(www), "--addr", "127.0.0.1",
                        "--port", str(backend_port)]
@@ -364,7 +375,11 @@ def main():
             vals = {k: [] for k in kinds}
             cpu = {k: [] for k in kinds}  # server CPU microseconds per operation
             for kind in kinds:
-                make(kind).stop()
+                s = make(kind)
+                try:
+                    same_bytes(s, prog in socks_args)
+                finally:
+                    s.stop()
             for r in range(a.rounds):
                 # each round in another order, so no kind always runs first
                 for kind in kinds[r % len(kinds):] + kinds[:r % len(kinds)]:

@@ -123,6 +123,23 @@ static void expect_list(const char *node, const char *service, int family, int s
     freeaddrinfo(res);
 }
 
+/* recvfrom() of two bytes on a connected stream: `data`, from `peer` under wasock (no address
+   on Linux). */
+static void expect_stream_from(int fd, const char *data, const struct sockaddr_in *peer)
+{
+    char buf[2];
+    struct sockaddr_in from;
+    socklen_t fl = sizeof from;
+    memset(&from, 0, sizeof from);
+    CHECK(recvfrom(fd, buf, 2, 0, (struct sockaddr *)&from, &fl) == 2 && memcmp(buf, data, 2) == 0);
+#ifdef __wasi__
+    CHECK(fl == sizeof from && from.sin_port == peer->sin_port && from.sin_addr.s_addr == peer->sin_addr.s_addr);
+#else
+    (void)peer;
+    CHECK(fl == 0);
+#endif
+}
+
 static void expect_gai_error(const char *node, const char *service, int family, int socktype, int flags, int want)
 {
     struct addrinfo *res;
@@ -345,28 +362,14 @@ int main(void)
 
         /* recvfrom on a stream names the peer under wasock, each time (the accepted side's kept
            from accept, the connecting side's asked of the kernel); Linux names none */
-        struct sockaddr_in ca, from;
-        socklen_t cl = sizeof ca, fl;
+        struct sockaddr_in ca;
+        socklen_t cl = sizeof ca;
         CHECK(getsockname(c, (struct sockaddr *)&ca, &cl) == 0);
         for (int i = 0; i < 2; i++) {
             CHECK(send(c, "hi", 2, 0) == 2 && send(s, "yo", 2, 0) == 2);
             CHECK(poll(&pf, 1, 10000) == 1 && (pf.revents & POLLIN));
-            fl = sizeof from;
-            memset(&from, 0, sizeof from);
-            CHECK(recvfrom(s, buf, 2, 0, (struct sockaddr *)&from, &fl) == 2 && memcmp(buf, "hi", 2) == 0);
-#ifdef __wasi__
-            CHECK(fl == sizeof from && from.sin_port == ca.sin_port && from.sin_addr.s_addr == ca.sin_addr.s_addr);
-#else
-            CHECK(fl == 0);
-#endif
-            fl = sizeof from;
-            memset(&from, 0, sizeof from);
-            CHECK(recvfrom(c, buf, 2, 0, (struct sockaddr *)&from, &fl) == 2 && memcmp(buf, "yo", 2) == 0);
-#ifdef __wasi__
-            CHECK(fl == sizeof from && from.sin_port == la.sin_port && from.sin_addr.s_addr == la.sin_addr.s_addr);
-#else
-            CHECK(fl == 0);
-#endif
+            expect_stream_from(s, "hi", &ca);
+            expect_stream_from(c, "yo", &la);
         }
         close(c);
         close(s);
